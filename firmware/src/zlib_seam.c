@@ -1,0 +1,84 @@
+/* The zlib seam: zlib's results become tess_status values here. */
+#include "tessera/tess_inflate.h"
+#include "tessera/tess_issue.h"
+
+#include <string.h>
+#include <zlib.h>
+
+static voidpf arena_alloc(voidpf opaque, uInt items, uInt size)
+{
+    tess_inflate_arena *a = opaque;
+    size_t n = (size_t)items * size;
+    size_t at = (a->used + 15u) & ~(size_t)15u;
+    if (items != 0 && n / items != size)
+        return Z_NULL;
+    if (at > sizeof a->mem || n > sizeof a->mem - at)
+        return Z_NULL;
+    a->used = at + n;
+    if (a->used > a->peak)
+        a->peak = a->used;
+    return a->mem + at;
+}
+
+static void arena_free(voidpf opaque, voidpf p)
+{
+    (void)opaque;
+    (void)p;
+}
+
+tess_status tess_inflate(tess_inflate_arena *arena, const uint8_t *in, size_t n,
+                         uint8_t *out, size_t cap, size_t *out_len)
+{
+    *out_len = 0;
+    if (n > UINT32_MAX || cap > UINT32_MAX)
+        return TESS_ERR_TOO_LARGE;
+    arena->used = 0;
+    z_stream s;
+    memset(&s, 0, sizeof s);
+    s.zalloc = arena_alloc;
+    s.zfree = arena_free;
+    s.opaque = arena;
+    if (inflateInit(&s) != Z_OK)
+        return TESS_ERR_BUFFER;
+    s.next_in = (Bytef *)(uintptr_t)in;
+    s.avail_in = (uInt)n;
+    s.next_out = out;
+    s.avail_out = (uInt)cap;
+    int rc = inflate(&s, Z_FINISH);
+    tess_status st = TESS_ERR_BAD_COMPRESSION;
+    if (rc != Z_STREAM_END && s.avail_out == 0 && rc != Z_DATA_ERROR && rc != Z_NEED_DICT) {
+        /* The output is full: one more byte tells a stream that ends here
+         * from one that would go on (too large). */
+        uint8_t extra;
+        s.next_out = &extra;
+        s.avail_out = 1;
+        rc = inflate(&s, Z_FINISH);
+        if (s.avail_out == 0)
+            st = TESS_ERR_TOO_LARGE;
+    }
+    if (rc == Z_MEM_ERROR)
+        st = TESS_ERR_BUFFER;
+    else if (rc == Z_STREAM_END && s.avail_in == 0 && st != TESS_ERR_TOO_LARGE)
+        st = TESS_OK;
+    if (st == TESS_OK)
+        *out_len = (size_t)s.total_out;
+    inflateEnd(&s);
+    return st;
+}
+
+/* Issuing side: zlib with the default allocator (not the verify path). */
+
+tess_status tess_deflate(const uint8_t *in, size_t n, uint8_t *out, size_t cap, size_t *out_len)
+{
+    *out_len = 0;
+    uLongf dest = (uLongf)cap;
+    if (n > UINT32_MAX || cap > UINT32_MAX)
+        return TESS_ERR_ARG;
+    int rc = compress2(out, &dest, in, (uLong)n, Z_BEST_COMPRESSION);
+    if (rc == Z_BUF_ERROR)
+        return TESS_ERR_BUFFER;
+    if (rc != Z_OK)
+        return TESS_ERR_ARG;
+    *out_len = (size_t)dest;
+    return TESS_OK;
+}

@@ -1,0 +1,85 @@
+/*
+ * testkit.h: a small world for tests: deterministic keys, a root, a bundle
+ * and a verifier, and a typical credential to change one field at a time.
+ * Test keys live here, under tests/, never under assets/.
+ */
+#ifndef TESTKIT_H
+#define TESTKIT_H
+
+#include <stdio.h>
+
+#include "tessera/tess_crypto.h"
+#include "tessera/tess_issue.h"
+#include "tessera/tess_verify.h"
+
+/* 2026-01-01T00:00:00Z: the "now" of the tests. */
+#define TK_NOW 1767225600u
+#define TK_ISS "https://academy.example"
+
+typedef struct {
+    uint8_t pk[32];
+    uint8_t sk[64];
+} tk_key;
+
+/* A key pair from a one-byte seed (the seed repeated 32 times). */
+void tk_key_from_seed(tk_key *k, uint8_t seed);
+
+/* A typical credential, signed by issuer key seed 1. */
+void tk_default_cred(tess_credential *cr);
+
+typedef struct {
+    tk_key root[3];
+    tk_key issuer;             /* seed 1 */
+    tk_key other;              /* seed 2: not in the bundle */
+    uint8_t root_file[256];
+    size_t root_len;
+    tess_root trust_root;
+    uint8_t bundle_file[65536];
+    size_t bundle_len;
+    uint32_t issuer_at[64];
+    uint8_t scratch[65536 + 64];
+    tess_bundle bundle;
+    tess_verifier verifier;
+    tess_verdict verdict;
+    tess_issuer_in issuers[4];
+    size_t n_issuers;
+    uint8_t revoked[8][16];
+    size_t n_revoked;
+    uint64_t bundle_expires;
+} tk_world;
+
+/* Root keys seeds 10, 11, 12 with threshold 2; bundle v1 with the issuer
+ * (iss TK_ISS, any achievement, key valid 2020..2030), no revocations,
+ * signed by roots 0 and 1, expiring at TK_NOW + 90 days. Aborts on error. */
+tk_world *tk_world_new(void);
+void tk_world_free(tk_world *w);
+
+/* Rebuilds and reopens the bundle from w->issuers, w->revoked, and
+ * w->bundle_expires. Returns the status of tess_bundle_open. */
+tess_status tk_world_rebundle(tk_world *w);
+
+/* Issues cr with key k into text (cap 8192). Aborts on error. */
+void tk_issue(const tess_credential *cr, const tk_key *k, char *text);
+
+/* Signs any payload and protected header into MC1 text, compressing
+ * per mode. */
+void tk_sign_raw(const uint8_t *prot, size_t prot_len, const uint8_t *payload,
+                 size_t payload_len, const tk_key *k, tess_zlib_mode mode, char *text);
+
+/* C (the COSE bytes) straight into MC1 text. */
+void tk_text_of(const uint8_t *c, size_t c_len, tess_zlib_mode mode, char *text);
+
+/* Verifies text at `now` with the default skew. */
+tess_status tk_verify(tk_world *w, const char *text, uint64_t now);
+
+/* Reads a whole file (from the vectors directory when relative); aborts
+ * on error. Caller frees. */
+char *tk_read_file(const char *path, size_t *len);
+
+/* The shared vectors directory (TESS_VECTORS at build time). */
+const char *tk_vectors_dir(void);
+
+/* Hex to bytes; returns the length or (size_t)-1. */
+size_t tk_unhex(const char *hex, uint8_t *out, size_t cap);
+
+#endif
