@@ -1,1 +1,221 @@
-/* placeholder while the CLI is written */
+/* tessera keygen, tessera issue. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "tessera/tess_crypto.h"
+#include "tessera/tess_issue.h"
+
+int cmd_keygen(args *a)
+{
+    const char *out = NULL;
+    bool bad = false;
+    while (a->i < a->argc && !bad) {
+        if (!arg_opt(a, "--out", &out, &bad) && !bad)
+            return usage_error(a, "unknown argument '%s'", a->argv[a->i]);
+    }
+    if (bad)
+        return EXIT_USAGE;
+    if (!out)
+        return usage_error(a, "--out FILE is required (the secret key; FILE.pub gets the public key)");
+    char pub_path[4096];
+    if (snprintf(pub_path, sizeof pub_path, "%s.pub", out) >= (int)sizeof pub_path)
+        return usage_error(a, "path too long");
+
+    uint8_t pk[32], sk[64];
+    if (tess_ed25519_keypair(pk, sk, NULL) != TESS_OK) {
+        fputs("tessera keygen: key generation failed\n", stderr);
+        return EXIT_USAGE;
+    }
+    char seed_hex[65], pk_hex[65], kid_hex[17], line[80];
+    to_hex(sk, 32, seed_hex);
+    to_hex(pk, 32, pk_hex);
+    uint8_t kid[TESS_KID_LEN];
+    tess_kid_of(kid, pk);
+    to_hex(kid, sizeof kid, kid_hex);
+
+    /* The public half first: if it cannot be written, no secret is left
+     * behind without it. */
+    snprintf(line, sizeof line, "%s\n", pk_hex);
+    if (!create_exclusive(pub_path, 0644, line, strlen(line)))
+        return EXIT_USAGE;
+    snprintf(line, sizeof line, "%s\n", seed_hex);
+    bool ok = create_exclusive(out, 0600, line, strlen(line));
+    tess_wipe(line, sizeof line);
+    tess_wipe(seed_hex, sizeof seed_hex);
+    tess_wipe(sk, sizeof sk);
+    if (!ok) {
+        remove(pub_path);
+        return EXIT_USAGE;
+    }
+    printf("secret key: %s (keep it safe; mode 0600)\n", out);
+    printf("public key: %s\n", pub_path);
+    printf("public key (hex): %s\n", pk_hex);
+    printf("kid: %s\n", kid_hex);
+    return EXIT_VALID;
+}
+
+/* A number, or one of the names of an enumeration (case-insensitive, with
+ * '-' or ' ' between words). */
+static bool parse_enum(const char *s, const char *(*name_of)(uint64_t), uint64_t *out)
+{
+    if (parse_u64(s, out))
+        return true;
+    for (uint64_t v = 0; v < 16; v++) {
+        const char *name = name_of(v);
+        if (strcmp(name, "other") == 0)
+            break;
+        size_t i = 0;
+        for (; s[i] && name[i]; i++) {
+            char x = s[i] == '-' ? ' ' : s[i], y = name[i] == '-' ? ' ' : name[i];
+            if (x != y && (x | 0x20) != (y | 0x20))
+                break;
+        }
+        if (!s[i] && !name[i]) {
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+static tess_span span_of(const char *s)
+{
+    tess_span r = {(const uint8_t *)s, strlen(s)};
+    return r;
+}
+
+int cmd_issue(args *a)
+{
+    tess_credential cr;
+    memset(&cr, 0, sizeof cr);
+    uint8_t cti[16];
+    tess_random(cti, sizeof cti);
+    cr.cti = cti;
+    cr.iat = now_seconds();
+    const char *key = NULL, *v;
+    bool bad = false, qr = false;
+    tess_zlib_mode mode = TESS_ZLIB_AUTO;
+    const char *iss = NULL, *holder = NULL, *title = NULL, *ach = NULL, *awarder = NULL;
+
+    while (a->i < a->argc && !bad) {
+        const char *opt = a->argv[a->i];
+        uint64_t n;
+        if (arg_opt(a, "--key", &key, &bad) || arg_opt(a, "--iss", &iss, &bad) ||
+            arg_opt(a, "--holder", &holder, &bad) || arg_opt(a, "--title", &title, &bad) ||
+            arg_opt(a, "--achievement", &ach, &bad) || arg_opt(a, "--awarder", &awarder, &bad)) {
+            continue;
+        } else if (arg_opt(a, "--skill", &v, &bad)) {
+            if (cr.n_skills == TESS_MAX_LIST)
+                return usage_error(a, "at most %u skills", TESS_MAX_LIST);
+            cr.skills[cr.n_skills++] = span_of(v);
+            cr.has |= TESS_HAS_SKILLS;
+        } else if (arg_opt(a, "--stack", &v, &bad)) {
+            if (cr.n_stacks == TESS_MAX_LIST)
+                return usage_error(a, "at most %u stacks", TESS_MAX_LIST);
+            cr.stacks[cr.n_stacks++] = span_of(v);
+            cr.has |= TESS_HAS_STACKS;
+        } else if (arg_opt(a, "--exp", &v, &bad)) {
+            if (!parse_time(v, &cr.exp))
+                return usage_error(a, "--exp: '%s' is not a time", v);
+            cr.has |= TESS_HAS_EXP;
+        } else if (arg_opt(a, "--nbf", &v, &bad)) {
+            if (!parse_time(v, &cr.nbf))
+                return usage_error(a, "--nbf: '%s' is not a time", v);
+            cr.has |= TESS_HAS_NBF;
+        } else if (arg_opt(a, "--iat", &v, &bad)) {
+            if (!parse_time(v, &cr.iat))
+                return usage_error(a, "--iat: '%s' is not a time", v);
+        } else if (arg_opt(a, "--eqf", &v, &bad)) {
+            if (!parse_u64(v, &n) || n < 1 || n > 8)
+                return usage_error(a, "--eqf: the EQF level is 1 to 8, not '%s'", v);
+            cr.eqf = n;
+            cr.has |= TESS_HAS_EQF;
+        } else if (arg_opt(a, "--hours", &v, &bad) || arg_opt(a, "--workload", &v, &bad)) {
+            if (!parse_u64(v, &cr.workload))
+                return usage_error(a, "%s: '%s' is not a whole number of hours", opt, v);
+            cr.has |= TESS_HAS_WORKLOAD;
+        } else if (arg_opt(a, "--type", &v, &bad)) {
+            if (!parse_enum(v, tess_type_name, &cr.type))
+                return usage_error(a, "--type: '%s' is not a number or a type name", v);
+            cr.has |= TESS_HAS_TYPE;
+        } else if (arg_opt(a, "--assessment", &v, &bad)) {
+            if (!parse_enum(v, tess_assessment_name, &cr.assessment))
+                return usage_error(a, "--assessment: '%s' is not a number or a name", v);
+            cr.has |= TESS_HAS_ASSESSMENT;
+        } else if (arg_opt(a, "--participation", &v, &bad)) {
+            if (!parse_enum(v, tess_participation_name, &cr.participation))
+                return usage_error(a, "--participation: '%s' is not a number or a name", v);
+            cr.has |= TESS_HAS_PARTICIPATION;
+        } else if (arg_opt(a, "--country", &v, &bad)) {
+            cr.country = span_of(v);
+            cr.has |= TESS_HAS_COUNTRY;
+        } else if (arg_opt(a, "--sub", &v, &bad)) {
+            cr.sub = span_of(v);
+            cr.has |= TESS_HAS_SUB;
+        } else if (arg_opt(a, "--qa", &v, &bad)) {
+            cr.qa = span_of(v);
+            cr.has |= TESS_HAS_QA;
+        } else if (arg_opt(a, "--lang", &v, &bad)) {
+            cr.lang = span_of(v);
+            cr.has |= TESS_HAS_LANG;
+        } else if (arg_opt(a, "--cti", &v, &bad)) {
+            if (!from_hex(v, cti, sizeof cti))
+                return usage_error(a, "--cti: give 32 hex digits (16 bytes), not '%s'", v);
+        } else if (arg_flag(a, "--no-compress")) {
+            mode = TESS_ZLIB_NEVER;
+        } else if (arg_flag(a, "--qr")) {
+            qr = true;
+        } else if (!bad) {
+            return usage_error(a, "unknown argument '%s'", opt);
+        }
+    }
+    if (bad)
+        return EXIT_USAGE;
+    const char *missing = !key ? "--key" : !iss ? "--iss" : !holder ? "--holder" : !title ? "--title"
+                        : !ach ? "--achievement" : !awarder ? "--awarder" : NULL;
+    if (missing)
+        return usage_error(a, "%s is required", missing);
+    cr.iss = span_of(iss);
+    cr.holder = span_of(holder);
+    cr.title = span_of(title);
+    cr.achievement = span_of(ach);
+    cr.awarder = span_of(awarder);
+    cr.version = 1;
+
+    uint8_t sk[64];
+    if (!read_secret_key(key, sk))
+        return EXIT_USAGE;
+    uint8_t payload[TESS_MAX_C], prot[32], c[TESS_MAX_C + 128];
+    size_t payload_len, prot_len, c_len, text_len;
+    char text[TESS_MAX_TEXT * 2];
+    tess_status st = tess_claims_encode(&cr, payload, sizeof payload, &payload_len);
+    if (st == TESS_ERR_ARG) {
+        tess_wipe(sk, sizeof sk);
+        return usage_error(a, "a field is too long (over %u bytes) or not valid UTF-8",
+                           TESS_MAX_STRING);
+    }
+    if (st == TESS_OK)
+        st = tess_cose_protected(sk + 32, prot, sizeof prot, &prot_len);
+    if (st == TESS_OK)
+        st = tess_cose_sign1_build(prot, prot_len, payload, payload_len, sk, c, sizeof c, &c_len);
+    tess_wipe(sk, sizeof sk);
+    if (st == TESS_OK && c_len > TESS_MAX_C)
+        st = TESS_ERR_TOO_LARGE;
+    if (st == TESS_OK)
+        st = tess_mc1_text(c, c_len, mode, text, sizeof text, &text_len);
+    if (st == TESS_OK && text_len > TESS_MAX_TEXT)
+        st = TESS_ERR_TOO_LARGE;
+    if (st != TESS_OK) {
+        fprintf(stderr,
+                "tessera issue: the credential does not fit in a QR code (%s); shorten the "
+                "texts or give fewer skills\n",
+                tess_reason(st));
+        return EXIT_USAGE;
+    }
+    puts(text);
+    if (qr && !qr_print(stdout, text, 'M'))
+        fputs("tessera issue: could not draw the QR code\n", stderr);
+    return EXIT_VALID;
+}

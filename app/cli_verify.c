@@ -1,1 +1,157 @@
-/* placeholder while the CLI is written */
+/* tessera verify: a verdict for a person (short) or a machine (--json). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+#include "tessera/tess_verify.h"
+
+/* Standard input is read up to this much; anything longer is too large
+ * for any QR code and the core says so. */
+#define MAX_INPUT (64u * 1024u)
+
+static void print_span(const char *label, tess_span s)
+{
+    printf("  %-13s %.*s\n", label, (int)s.len, (const char *)s.ptr);
+}
+
+static void print_human(const tess_verdict *v)
+{
+    char when[64];
+    if (v->reason == TESS_OK)
+        printf("VALID: %s\n", tess_reason_text(TESS_OK));
+    else
+        printf("INVALID (%s): %s\n", tess_reason(v->reason), tess_reason_text(v->reason));
+    if (v->warnings & TESS_WARN_TRUST_STALE)
+        puts("  warning: the trust bundle has expired (trust_stale); install a newer one");
+    if (v->warnings & TESS_WARN_CLOCK_UNCERTAIN)
+        puts("  warning: the clock is behind the last known time (clock_uncertain)");
+    if (!v->has_cred)
+        return;
+    const tess_credential *cr = &v->cred;
+    print_span("title:", cr->title);
+    print_span("holder:", cr->holder);
+    printf("  %-13s %.*s (%s)\n", "achievement:", (int)cr->achievement.len,
+           (const char *)cr->achievement.ptr, tess_type_name(cr->type));
+    print_span("awarder:", cr->awarder);
+    printf("  %-13s %.*s <%.*s>\n", "issuer:", (int)v->issuer.name.len,
+           (const char *)v->issuer.name.ptr, (int)cr->iss.len, (const char *)cr->iss.ptr);
+    format_time(cr->iat, when, sizeof when);
+    printf("  %-13s %s\n", "issued:", when);
+    if (cr->has & TESS_HAS_NBF) {
+        format_time(cr->nbf, when, sizeof when);
+        printf("  %-13s %s\n", "valid from:", when);
+    }
+    if (cr->has & TESS_HAS_EXP) {
+        format_time(cr->exp, when, sizeof when);
+        printf("  %-13s %s\n", "expires:", when);
+    }
+    for (size_t i = 0; i < cr->n_skills; i++)
+        print_span(i == 0 ? "skills:" : "", cr->skills[i]);
+    if (cr->has & TESS_HAS_EQF)
+        printf("  %-13s %llu\n", "EQF level:", (unsigned long long)cr->eqf);
+    if (cr->has & TESS_HAS_WORKLOAD)
+        printf("  %-13s %llu\n", "hours:", (unsigned long long)cr->workload);
+}
+
+static void print_json(const tess_verdict *v)
+{
+    json j;
+    json_init(&j, stdout);
+    json_obj(&j);
+    json_key(&j, "verdict");
+    json_str(&j, v->reason == TESS_OK ? "valid" : "invalid");
+    json_key(&j, "reason");
+    json_str(&j, tess_reason(v->reason));
+    json_key(&j, "warnings");
+    json_arr(&j);
+    if (v->warnings & TESS_WARN_TRUST_STALE)
+        json_str(&j, "trust_stale");
+    if (v->warnings & TESS_WARN_CLOCK_UNCERTAIN)
+        json_str(&j, "clock_uncertain");
+    json_end_arr(&j);
+    json_key(&j, "judged_at");
+    json_u64(&j, v->judged_at);
+    json_key(&j, "credential");
+    if (v->has_cred)
+        json_credential(&j, &v->cred);
+    else
+        json_null(&j);
+    json_key(&j, "issuer");
+    if (v->has_cred)
+        json_issuer(&j, &v->issuer);
+    else
+        json_null(&j);
+    json_end_obj(&j);
+    json_done(&j);
+}
+
+int cmd_verify(args *a)
+{
+    const char *root = NULL, *bundle = NULL, *text = NULL, *v;
+    bool bad = false, as_json = false, have_at = false;
+    uint64_t at = 0, skew = TESS_DEFAULT_SKEW;
+    while (a->i < a->argc && !bad) {
+        if (arg_opt(a, "--root", &root, &bad) || arg_opt(a, "--bundle", &bundle, &bad)) {
+            continue;
+        } else if (arg_opt(a, "--at", &v, &bad)) {
+            if (!parse_time(v, &at))
+                return usage_error(a, "--at: '%s' is not a time (Unix seconds or YYYY-MM-DD)", v);
+            have_at = true;
+        } else if (arg_opt(a, "--skew", &v, &bad)) {
+            if (!parse_u64(v, &skew) || skew > 31536000u)
+                return usage_error(a, "--skew: give seconds, 0 to 31536000, not '%s'", v);
+        } else if (arg_flag(a, "--json")) {
+            as_json = true;
+        } else if (!bad) {
+            const char *s = a->argv[a->i];
+            if (s[0] == '-' && s[1] == '-')
+                return usage_error(a, "unknown option '%s'", s);
+            if (text)
+                return usage_error(a, "give one credential text (or -), not '%s' too", s);
+            text = s;
+            a->i++;
+        }
+    }
+    if (bad)
+        return EXIT_USAGE;
+    if (!root || !bundle)
+        return usage_error(a, "--root FILE and --bundle FILE are required");
+    if (!text)
+        return usage_error(a, "give the credential text, or - to read it from standard input");
+
+    uint8_t *input = NULL;
+    size_t len = strlen(text);
+    if (strcmp(text, "-") == 0) {
+        if (!(input = read_file("-", MAX_INPUT, &len)))
+            return EXIT_USAGE;
+        text = (const char *)input;
+    }
+    trust_files t;
+    if (!trust_open(&t, root, bundle)) {
+        trust_close(&t);
+        free(input);
+        return EXIT_USAGE;
+    }
+    tess_verifier *verifier = malloc(sizeof *verifier);
+    tess_verdict *verdict = malloc(sizeof *verdict);
+    if (!verifier || !verdict) {
+        fputs("tessera verify: out of memory\n", stderr);
+        free(verifier);
+        free(verdict);
+        trust_close(&t);
+        free(input);
+        return EXIT_USAGE;
+    }
+    tess_clock clock = {have_at ? at : now_seconds(), 0, skew};
+    tess_status st = tess_verify(verifier, text, len, &t.bundle, &clock, verdict);
+    if (as_json)
+        print_json(verdict);
+    else
+        print_human(verdict);
+    free(verifier);
+    free(verdict);
+    trust_close(&t);
+    free(input);
+    return st == TESS_OK ? EXIT_VALID : EXIT_INVALID;
+}

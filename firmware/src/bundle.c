@@ -267,6 +267,18 @@ tess_status tess_bundle_open(tess_span file, const tess_root *root, uint32_t *is
     return TESS_OK;
 }
 
+tess_status tess_bundle_count_signed(tess_span file, const tess_root *keys, uint8_t *scratch,
+                                     size_t scratch_cap, size_t *n_signed, size_t *n_signatures)
+{
+    *n_signed = 0;
+    *n_signatures = 0;
+    tess_cose_sign msg;
+    if (tess_cose_sign_parse(file, true, &msg) != TESS_OK || msg.n_signers > TESS_MAX_BUNDLE_SIGS)
+        return TESS_ERR_BAD_BUNDLE;
+    *n_signatures = msg.n_signers;
+    return count_signed(&msg, keys, scratch, scratch_cap, n_signed);
+}
+
 tess_status tess_bundle_check_version(const tess_bundle *b, uint64_t installed_version)
 {
     return b->version > installed_version ? TESS_OK : TESS_ERR_ROLLBACK;

@@ -90,6 +90,13 @@ TESS_MUST_USE tess_status tess_bundle_open(tess_span file, const tess_root *root
                                            uint8_t *scratch, size_t scratch_cap,
                                            tess_bundle *out);
 
+/* For messages about a refused bundle: how many signatures it carries and
+ * how many distinct keys of `keys` made a valid one. TESS_ERR_BAD_BUNDLE
+ * when it is not a COSE_Sign at all. */
+TESS_MUST_USE tess_status tess_bundle_count_signed(tess_span file, const tess_root *keys,
+                                                   uint8_t *scratch, size_t scratch_cap,
+                                                   size_t *n_signed, size_t *n_signatures);
+
 /* TESS_ERR_ROLLBACK unless b->version > installed_version. */
 TESS_MUST_USE tess_status tess_bundle_check_version(const tess_bundle *b,
                                                     uint64_t installed_version);

@@ -1,0 +1,92 @@
+/*
+ * cli.h: what the parts of the `tessera` command share. The command uses
+ * only the core's public headers; it never parses a credential itself.
+ */
+#ifndef TESS_CLI_H
+#define TESS_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tessera/tess_bundle.h"
+
+/* Exit codes: 0 done/valid, 1 invalid/refused, 2 usage or I/O error. */
+enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
+
+/* ---- arguments ---- */
+
+typedef struct {
+    int argc;
+    char **argv;
+    int i;          /* next argument */
+    const char *cmd;
+} args;
+
+/* Whether the next argument is the option `name` ("--at"); on a match with
+ * a value, *val is set (from "--at=5" or the next argument) and the cursor
+ * moves. Prints an error and returns false via *bad when the value is
+ * missing. */
+bool arg_opt(args *a, const char *name, const char **val, bool *bad);
+/* A flag without a value ("--json"). */
+bool arg_flag(args *a, const char *name);
+int usage_error(const args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Numbers and times. A time is Unix seconds, or YYYY-MM-DD, or
+ * YYYY-MM-DDTHH:MM[:SS]Z. Return false on anything else. */
+bool parse_u64(const char *s, uint64_t *out);
+bool parse_time(const char *s, uint64_t *out);
+void format_time(uint64_t t, char *out, size_t cap);   /* "2026-01-01 00:00 UTC" */
+uint64_t now_seconds(void);
+
+/* ---- files ---- */
+
+/* Reads at most max bytes of path ("-" is standard input) into a new
+ * buffer. On error prints "path: why" and returns NULL. */
+uint8_t *read_file(const char *path, size_t max, size_t *len);
+/* Writes a file whole (temp file, fsync, rename); mode 0644. */
+bool write_file(const char *path, const uint8_t *data, size_t len);
+/* Creates path with mode, failing if it exists. */
+bool create_exclusive(const char *path, int mode, const char *data, size_t len);
+
+/* Hex. */
+void to_hex(const uint8_t *in, size_t n, char *out);   /* out: 2n+1 */
+bool from_hex(const char *hex, uint8_t *out, size_t n);
+
+/* Key files: one line of hex (64 chars for a public key or a secret seed),
+ * or the 32 raw bytes. */
+bool read_public_key(const char *path, uint8_t pk[32]);
+bool read_secret_key(const char *path, uint8_t sk[64]);
+
+/* The root and the bundle, opened and checked; errors printed as
+ * "file: what is wrong and what to do". Buffers are owned by the struct. */
+typedef struct {
+    uint8_t *root_bytes;
+    uint8_t *bundle_bytes;
+    uint32_t *issuer_at;
+    tess_root root;
+    tess_bundle bundle;
+} trust_files;
+
+bool trust_open(trust_files *t, const char *root_path, const char *bundle_path);
+void trust_close(trust_files *t);
+/* Explains why a bundle does not open, in words. */
+void explain_bundle_error(const char *path, tess_status st, tess_span file,
+                          const tess_root *root);
+
+/* ---- output ---- */
+
+/* QR code of text in the terminal, with half-block characters. */
+bool qr_print(FILE *out, const char *text, char ecc);
+
+/* ---- subcommands ---- */
+int cmd_keygen(args *a);
+int cmd_issue(args *a);
+int cmd_root(args *a);
+int cmd_bundle(args *a);
+int cmd_verify(args *a);
+int cmd_inspect(args *a);
+int cmd_qr(args *a);
+
+#endif
