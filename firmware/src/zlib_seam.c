@@ -44,24 +44,47 @@ tess_status tess_inflate(tess_inflate_arena *arena, const uint8_t *in, size_t n,
     s.avail_in = (uInt)n;
     s.next_out = out;
     s.avail_out = (uInt)cap;
-    int rc = inflate(&s, Z_FINISH);
+    uint8_t probe;
+    bool probing = false;
     tess_status st = TESS_ERR_BAD_COMPRESSION;
-    if (rc != Z_STREAM_END && s.avail_out == 0 && rc != Z_DATA_ERROR && rc != Z_NEED_DICT) {
-        /* The output is full: one more byte tells a stream that ends here
-         * from one that would go on (too large). */
-        uint8_t extra;
-        s.next_out = &extra;
-        s.avail_out = 1;
-        rc = inflate(&s, Z_FINISH);
-        if (s.avail_out == 0)
+    /* Block by block, so that we stop exactly at the end of the last one
+     * and can see the bits that pad its final byte. */
+    for (;;) {
+        int rc = inflate(&s, Z_BLOCK);
+        if (rc == Z_MEM_ERROR) {
+            st = TESS_ERR_BUFFER;
+            goto done;
+        }
+        if (rc != Z_OK && rc != Z_BUF_ERROR)
+            goto done;
+        if (probing && s.avail_out == 0) {
             st = TESS_ERR_TOO_LARGE;
+            goto done;
+        }
+        if ((s.data_type & 0xC0) == 0xC0)
+            break;
+        if (s.avail_out == 0) {
+            /* The output is full: one more byte tells a stream that ends
+             * here from one that would go on (a zip bomb stops here). */
+            s.next_out = &probe;
+            s.avail_out = 1;
+            probing = true;
+            continue;
+        }
+        if (rc == Z_BUF_ERROR)
+            goto done;   /* truncated: no progress is possible */
     }
-    if (rc == Z_MEM_ERROR)
-        st = TESS_ERR_BUFFER;
-    else if (rc == Z_STREAM_END && s.avail_in == 0 && st != TESS_ERR_TOO_LARGE)
-        st = TESS_OK;
-    if (st == TESS_OK)
+    /* Padding bits after the final block are ignored by inflate: unless
+     * they are zero, a flipped bit there gives a second text for the same
+     * credential. */
+    unsigned unused = (unsigned)s.data_type & 63u;
+    if (unused > 7 || (unused && (s.next_in[-1] >> (8 - unused)) != 0))
+        goto done;
+    if (inflate(&s, Z_FINISH) == Z_STREAM_END && s.avail_in == 0) {
         *out_len = (size_t)s.total_out;
+        st = TESS_OK;
+    }
+done:
     inflateEnd(&s);
     return st;
 }

@@ -4,10 +4,13 @@
  * Accepts: one complete zlib stream (header, deflate data, Adler-32) that
  * ends exactly at the end of the input and inflates to at most cap bytes.
  * Rejects: TESS_ERR_BAD_COMPRESSION for a broken, truncated, preset-
- * dictionary or checksum-failing stream or bytes after its end;
+ * dictionary or checksum-failing stream, bytes after its end, or non-zero
+ * padding bits after the final block (they would make the text malleable);
  * TESS_ERR_TOO_LARGE as soon as the output would pass cap (a zip bomb is
  * stopped after cap + 1 bytes of work, not after inflating it).
  * zlib allocates from the caller's arena, never from the heap.
+ * Does not check: padding inside a stored block (issuers never emit one: a
+ * stored block never makes Z shorter than C).
  */
 #ifndef TESS_INFLATE_H
 #define TESS_INFLATE_H
