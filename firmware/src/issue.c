@@ -233,8 +233,14 @@ tess_status tess_issue(const tess_credential *cr, const uint8_t sk[64], char *ou
         st = tess_cose_protected(sk + 32, prot, sizeof prot, &prot_len);
     if (st == TESS_OK)
         st = tess_cose_sign1_build(prot, prot_len, payload, payload_len, sk, c, sizeof c, &c_len);
+    /* What no verifier would accept is not issued; our own buffers hold
+     * more than any credential may be. */
+    if (st == TESS_ERR_BUFFER || (st == TESS_OK && c_len > TESS_MAX_C))
+        st = TESS_ERR_TOO_LARGE;
     if (st == TESS_OK)
         st = tess_mc1_text(c, c_len, TESS_ZLIB_AUTO, out, cap, len);
+    if (st == TESS_OK && *len > TESS_MAX_TEXT)
+        st = TESS_ERR_TOO_LARGE;
     tess_wipe(payload, sizeof payload);
     return st;
 }

@@ -64,7 +64,9 @@ TESS_MUST_USE tess_status tess_mc1_text(const uint8_t *c, size_t c_len, tess_zli
 TESS_MUST_USE tess_status tess_deflate(const uint8_t *in, size_t n, uint8_t *out, size_t cap,
                                        size_t *out_len);
 
-/* The whole of issuing: claims, COSE_Sign1 with sk, MC1 text. */
+/* The whole of issuing: claims, COSE_Sign1 with sk, MC1 text.
+ * TESS_ERR_TOO_LARGE when C would pass TESS_MAX_C or the text
+ * TESS_MAX_TEXT: what no verifier accepts is not issued. */
 TESS_MUST_USE tess_status tess_issue(const tess_credential *cr, const uint8_t sk[64],
                                      char *out, size_t cap, size_t *len);
 
