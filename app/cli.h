@@ -67,6 +67,9 @@ typedef struct {
     uint32_t *issuer_at;
     tess_root root;
     tess_bundle bundle;
+    tess_status why;        /* after a failed open: bad_root, a bundle reason,
+                               or TESS_ERR_ARG when a file could not be read */
+    const char *why_path;   /* the file at fault */
 } trust_files;
 
 bool trust_open(trust_files *t, const char *root_path, const char *bundle_path);

@@ -86,6 +86,34 @@ static void print_json(const tess_verdict *v)
     json_done(&j);
 }
 
+/* With --json, a trust failure is still one object, so that a machine
+ * reads why (bad_root, bad_bundle, threshold, rotation, io_error); the
+ * exit code stays 2. */
+static void print_trust_error(const trust_files *t)
+{
+    json j;
+    json_init(&j, stdout);
+    json_obj(&j);
+    json_key(&j, "verdict");
+    json_str(&j, "invalid");
+    json_key(&j, "reason");
+    json_str(&j, t->why == TESS_ERR_ARG ? "io_error" : tess_reason(t->why));
+    json_key(&j, "warnings");
+    json_arr(&j);
+    json_end_arr(&j);
+    json_key(&j, "credential");
+    json_null(&j);
+    json_key(&j, "issuer");
+    json_null(&j);
+    json_key(&j, "error");
+    char msg[4400];
+    snprintf(msg, sizeof msg, "%s: %s", t->why_path ? t->why_path : "?",
+             t->why == TESS_ERR_ARG ? "cannot be read" : tess_reason_text(t->why));
+    json_str(&j, msg);
+    json_end_obj(&j);
+    json_done(&j);
+}
+
 int cmd_verify(args *a)
 {
     const char *root = NULL, *bundle = NULL, *text = NULL, *v;
@@ -129,6 +157,8 @@ int cmd_verify(args *a)
     }
     trust_files t;
     if (!trust_open(&t, root, bundle)) {
+        if (as_json)
+            print_trust_error(&t);
         trust_close(&t);
         free(input);
         return EXIT_USAGE;

@@ -380,16 +380,20 @@ bool trust_open(trust_files *t, const char *root_path, const char *bundle_path)
 {
     memset(t, 0, sizeof *t);
     size_t root_len, bundle_len;
+    t->why = TESS_ERR_ARG;
+    t->why_path = root_path;
     if (!(t->root_bytes = read_file(root_path, MAX_ROOT_FILE, &root_len)))
         return false;
     tess_span rf = {t->root_bytes, root_len};
     if (tess_root_parse(rf, &t->root) != TESS_OK) {
+        t->why = TESS_ERR_BAD_ROOT;
         fprintf(stderr,
                 "%s: not a root file ({1: threshold, 2: [32-byte keys]}, 1 <= threshold <= "
                 "keys <= %u); make one with `tessera root init`\n",
                 root_path, TESS_MAX_ROOT_KEYS);
         return false;
     }
+    t->why_path = bundle_path;
     if (!(t->bundle_bytes = read_file(bundle_path, MAX_BUNDLE_FILE, &bundle_len)))
         return false;
     /* Every issuer entry takes well over 50 bytes. */
@@ -406,6 +410,7 @@ bool trust_open(trust_files *t, const char *root_path, const char *bundle_path)
     tess_status st = tess_bundle_open(bf, &t->root, t->issuer_at, cap, scratch, scratch_len,
                                       &t->bundle);
     free(scratch);
+    t->why = st;
     if (st != TESS_OK)
         explain_bundle_error(bundle_path, st, bf, &t->root);
     return st == TESS_OK;
