@@ -91,17 +91,45 @@ done:
 
 /* Issuing side: zlib with the default allocator (not the verify path). */
 
+/* One zlib stream of `in` with one strategy; 0 when it does not fit. */
+static size_t deflate_with(const uint8_t *in, size_t n, uint8_t *out, size_t cap, int strategy)
+{
+    z_stream s;
+    memset(&s, 0, sizeof s);
+    /* windowBits 15 keeps the first byte 0x78, which is how verifiers
+     * tell a zlib stream from a bare COSE message. */
+    if (deflateInit2(&s, Z_BEST_COMPRESSION, Z_DEFLATED, 15, 9, strategy) != Z_OK)
+        return 0;
+    s.next_in = (Bytef *)(uintptr_t)in;
+    s.avail_in = (uInt)n;
+    s.next_out = out;
+    s.avail_out = (uInt)cap;
+    int rc = deflate(&s, Z_FINISH);
+    size_t len = rc == Z_STREAM_END ? (size_t)s.total_out : 0;
+    deflateEnd(&s);
+    return len;
+}
+
 tess_status tess_deflate(const uint8_t *in, size_t n, uint8_t *out, size_t cap, size_t *out_len)
 {
     *out_len = 0;
-    uLongf dest = (uLongf)cap;
     if (n > UINT32_MAX || cap > UINT32_MAX)
         return TESS_ERR_ARG;
-    int rc = compress2(out, &dest, in, (uLong)n, Z_BEST_COMPRESSION);
-    if (rc == Z_BUF_ERROR)
+    /* Every byte saved is a smaller QR code: keep the shortest of zlib's
+     * strategies (they differ by a few bytes on credential-sized data). */
+    static const int strategies[] = {Z_DEFAULT_STRATEGY, Z_FILTERED, Z_FIXED, Z_RLE,
+                                     Z_HUFFMAN_ONLY};
+    uint8_t trial[8192];
+    size_t best = 0;
+    for (size_t i = 0; i < sizeof strategies / sizeof strategies[0]; i++) {
+        size_t len = deflate_with(in, n, trial, sizeof trial, strategies[i]);
+        if (len && len <= cap && (best == 0 || len < best)) {
+            best = len;
+            memcpy(out, trial, len);
+        }
+    }
+    if (best == 0)
         return TESS_ERR_BUFFER;
-    if (rc != Z_OK)
-        return TESS_ERR_ARG;
-    *out_len = (size_t)dest;
+    *out_len = best;
     return TESS_OK;
 }
