@@ -56,28 +56,39 @@ int cmd_keygen(args *a)
     return EXIT_VALID;
 }
 
-/* A number, or one of the names of an enumeration (case-insensitive, with
- * '-' or ' ' between words). */
+/* Whether s names `name`: case-insensitive, '-' for ' ', whole or as a
+ * prefix (prefix says whether a prefix counts). */
+static bool names(const char *s, const char *name, bool prefix)
+{
+    size_t i = 0;
+    for (; s[i] && name[i]; i++) {
+        char x = s[i] == '-' ? ' ' : s[i], y = name[i] == '-' ? ' ' : name[i];
+        if (x != y && (x | 0x20) != (y | 0x20))
+            return false;
+    }
+    return !s[i] && (prefix || !name[i]);
+}
+
+/* A number, or one of the names of an enumeration, or the start of exactly
+ * one of them ("practical" for "practical demonstration"). */
 static bool parse_enum(const char *s, const char *(*name_of)(uint64_t), uint64_t *out)
 {
     if (parse_u64(s, out))
         return true;
-    for (uint64_t v = 0; v < 16; v++) {
-        const char *name = name_of(v);
-        if (strcmp(name, "other") == 0)
-            break;
-        size_t i = 0;
-        for (; s[i] && name[i]; i++) {
-            char x = s[i] == '-' ? ' ' : s[i], y = name[i] == '-' ? ' ' : name[i];
-            if (x != y && (x | 0x20) != (y | 0x20))
-                break;
-        }
-        if (!s[i] && !name[i]) {
+    if (!*s)
+        return false;
+    int matches = 0;
+    for (uint64_t v = 0; strcmp(name_of(v), "other") != 0; v++) {
+        if (names(s, name_of(v), false)) {
             *out = v;
             return true;
         }
+        if (names(s, name_of(v), true)) {
+            *out = v;
+            matches++;
+        }
     }
-    return false;
+    return matches == 1;
 }
 
 static tess_span span_of(const char *s)

@@ -448,9 +448,16 @@ static int bundle_create(args *a)
     }
     if (sks)
         tess_wipe(sks, n_sign * 64);
-    /* What is written must open on a kiosk provisioned with this root. */
-    if (ok && (ok = write_file(out, file, file_len))) {
-        if (trust_open(&t, root_path, out)) {
+    /* What is written must open on a kiosk provisioned with this root: it
+     * is checked as a file beside --out, and only then takes its place, so
+     * a refused bundle never replaces a good one. */
+    char staged[4200];
+    if (ok && snprintf(staged, sizeof staged, "%s.new", out) >= (int)sizeof staged) {
+        fprintf(stderr, "%s: path too long\n", out);
+        ok = false;
+    }
+    if (ok && (ok = write_file(staged, file, file_len))) {
+        if (trust_open(&t, root_path, staged) && rename(staged, out) == 0) {
             char exp_text[64];
             format_time(t.bundle.expires, exp_text, sizeof exp_text);
             printf("wrote %s: version %llu, %zu issuer%s, %zu revoked, %zu pathway%s, signed by "
@@ -462,8 +469,9 @@ static int bundle_create(args *a)
                    exp_text);
             rc = EXIT_VALID;
         } else {
-            fprintf(stderr, "tessera bundle create: %s would be refused by kiosks; removed\n", out);
-            remove(out);
+            fprintf(stderr, "tessera bundle create: kiosks would refuse this bundle; %s is left "
+                    "as it was\n", out);
+            remove(staged);
         }
     }
     trust_close(&t);

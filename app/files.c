@@ -112,8 +112,11 @@ bool parse_time(const char *s, uint64_t *out)
         if (*rest == 'Z')
             rest++;
     }
-    if (*rest != '\0' || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-        mi > 59 || sec > 60)
+    static const unsigned month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (*rest != '\0' || y < 1970 || mo < 1 || mo > 12 || h > 23 || mi > 59 || sec > 59)
+        return false;
+    if (d < 1 || d > month_days[mo - 1] + (mo == 2 && leap ? 1u : 0u))
         return false;
     int64_t days = days_from_civil(y, mo, d);
     *out = (uint64_t)days * 86400u + h * 3600u + mi * 60u + sec;

@@ -72,8 +72,11 @@ int cmd_qr(args *a)
                 return usage_error(a, "--ecc must be L, M, Q or H, not '%s'", v);
             ecc = v[0];
         } else if (!bad) {
+            const char *arg = a->argv[a->i];
+            if (arg[0] == '-' && arg[1] == '-')
+                return usage_error(a, "unknown option '%s'", arg);
             if (text)
-                return usage_error(a, "give one text (or -), not '%s' too", a->argv[a->i]);
+                return usage_error(a, "give one text (or -), not '%s' too", arg);
             text = a->argv[a->i++];
         }
     }

@@ -26,7 +26,8 @@ static const command commands[] = {
      "  --type N|NAME       0 MicroCredential 1 Badge 2 Certificate 3 Course 4 License\n"
      "                      5 Certification 6 Competency 7 Assessment\n"
      "  --eqf N             EQF level 1..8         --hours N      notional workload\n"
-     "  --assessment N|NAME none self online-proctored on-site-supervised practical\n"
+     "  --assessment N|NAME none, self, online-proctored, on-site-supervised,\n"
+     "                      practical-demonstration (or an unambiguous start)\n"
      "  --participation N|NAME online on-site blended\n"
      "  --qa TEXT           quality assurance      --lang TAG     BCP 47 language\n"
      "  --stack ID          a pathway (repeat)     --cti HEX      the id (default random)\n"
@@ -77,8 +78,13 @@ static int help(const char *name)
             return EXIT_VALID;
         }
     }
+    if (name) {
+        fprintf(stderr, "tessera help: unknown command '%s'\n\n", name);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
     usage(stdout);
-    return name ? EXIT_USAGE : EXIT_VALID;
+    return EXIT_VALID;
 }
 
 int main(int argc, char **argv)

@@ -176,15 +176,65 @@ static bool key_is_small_int(const tess_cbor_item *k, unsigned *bit)
     return true;
 }
 
-/* Two keys (both already checked) are the same key when they have the same
- * value: the same integer in any width, or the same string. */
-static bool key_equal(tess_span a, tess_span b)
+/* A float head's value as the bits of a double: every half and single
+ * converts exactly, so equal values give equal bits (NaNs by significand). */
+static uint64_t float_bits(const tess_cbor_item *it)
+{
+    uint64_t sign, exp, man;
+    if (it->info == 27)
+        return it->val;
+    if (it->info == 26) {
+        sign = it->val >> 31;
+        exp = (it->val >> 23) & 0xFF;
+        man = it->val & 0x7FFFFF;
+        man <<= 29;
+        exp = exp == 0xFF ? 0x7FF : exp == 0 ? 0 : exp - 127 + 1023;
+    } else {
+        sign = it->val >> 15;
+        exp = (it->val >> 10) & 0x1F;
+        man = it->val & 0x3FF;
+        man <<= 42;
+        exp = exp == 0x1F ? 0x7FF : exp == 0 ? 0 : exp - 15 + 1023;
+    }
+    if (exp == 0 && man != 0) {
+        /* subnormal in the narrow format: normal in a double */
+        int shift = 0;
+        while (!(man & ((uint64_t)1 << 52))) {
+            man <<= 1;
+            shift++;
+        }
+        man &= ((uint64_t)1 << 52) - 1;
+        exp = (uint64_t)((it->info == 26 ? 1 - 127 : 1 - 15) + 1023 - shift + 1);
+    }
+    return sign << 63 | exp << 52 | man;
+}
+
+static bool value_equal(tess_span a, tess_span b);
+
+/* Whether the pair (key, value) at a's cursor has an equal pair in the map
+ * whose n pairs start at b. */
+static bool pair_in(tess_span key, tess_span val, tess_cbor b, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++) {
+        tess_span kb, vb;
+        if (tess_cbor_take(&b, &kb) != TESS_OK || tess_cbor_take(&b, &vb) != TESS_OK)
+            return false;
+        if (value_equal(key, kb))
+            return value_equal(val, vb);
+    }
+    return false;
+}
+
+/* RFC 8949 section 5.6.1: map keys are the same when their values are:
+ * an integer in any width, the same string, floats of equal value (0.0 and
+ * -0.0 too), equal tags, arrays element by element, maps in any order.
+ * Both items were checked strict, so the recursion is bounded by depth. */
+static bool value_equal(tess_span a, tess_span b)
 {
     tess_cbor ca = tess_cbor_at(a), cb = tess_cbor_at(b);
     tess_cbor_item ka, kb;
-    if (tess_cbor_read(&ca, &ka) != TESS_OK || tess_cbor_read(&cb, &kb) != TESS_OK)
-        return false;
-    if (ka.major != kb.major)
+    if (tess_cbor_read(&ca, &ka) != TESS_OK || tess_cbor_read(&cb, &kb) != TESS_OK ||
+        ka.major != kb.major)
         return false;
     switch (ka.major) {
     case TESS_CBOR_UINT:
@@ -193,8 +243,41 @@ static bool key_equal(tess_span a, tess_span b)
     case TESS_CBOR_BSTR:
     case TESS_CBOR_TSTR:
         return ka.str.len == kb.str.len && memcmp(ka.str.ptr, kb.str.ptr, ka.str.len) == 0;
-    default:
-        return a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0;
+    case TESS_CBOR_SIMPLE: {
+        bool fa = ka.info >= 25 && ka.info <= 27, fb = kb.info >= 25 && kb.info <= 27;
+        if (fa != fb)
+            return false;
+        if (!fa)
+            return ka.val == kb.val;
+        uint64_t x = float_bits(&ka), y = float_bits(&kb);
+        uint64_t no_sign = ~((uint64_t)1 << 63);
+        return x == y || ((x & no_sign) == 0 && (y & no_sign) == 0);
+    }
+    case TESS_CBOR_TAG: {
+        tess_span ia, ib;
+        return ka.val == kb.val && tess_cbor_take(&ca, &ia) == TESS_OK &&
+               tess_cbor_take(&cb, &ib) == TESS_OK && value_equal(ia, ib);
+    }
+    case TESS_CBOR_ARRAY:
+        if (ka.val != kb.val)
+            return false;
+        for (uint64_t i = 0; i < ka.val; i++) {
+            tess_span ia, ib;
+            if (tess_cbor_take(&ca, &ia) != TESS_OK || tess_cbor_take(&cb, &ib) != TESS_OK ||
+                !value_equal(ia, ib))
+                return false;
+        }
+        return true;
+    default: /* maps: the same pairs, in any order (keys are unique) */
+        if (ka.val != kb.val)
+            return false;
+        for (uint64_t i = 0; i < ka.val; i++) {
+            tess_span key, val;
+            if (tess_cbor_take(&ca, &key) != TESS_OK || tess_cbor_take(&ca, &val) != TESS_OK ||
+                !pair_in(key, val, cb, kb.val))
+                return false;
+        }
+        return true;
     }
 }
 
@@ -229,7 +312,7 @@ static tess_status check_map(tess_cbor *c, const check_rules *r, unsigned depth,
                 tess_span prev;
                 if (tess_cbor_take(&walk, &prev) != TESS_OK || tess_cbor_skip(&walk) != TESS_OK)
                     return TESS_ERR_CBOR_MALFORMED;
-                if (key_equal(prev, key))
+                if (value_equal(prev, key))
                     return TESS_ERR_CBOR_DUP_KEY;
             }
         }

@@ -76,7 +76,9 @@ static tess_status judge(const tess_cose_sign1 *msg, const tess_bundle *trust,
         return TESS_ERR_KEY_NOT_VALID;
     if ((cr->has & TESS_HAS_NBF) && cr->nbf > sat_add(now, skew))
         return TESS_ERR_NOT_YET_VALID;
-    if ((cr->has & TESS_HAS_EXP) && sat_add(cr->exp, skew) <= now)
+    /* exp > now - skew; when now < skew, now - skew is before the epoch
+     * and nothing has expired. */
+    if ((cr->has & TESS_HAS_EXP) && now >= skew && cr->exp <= now - skew)
         return TESS_ERR_EXPIRED;
     if (tess_bundle_is_revoked(trust, cr->cti))
         return TESS_ERR_REVOKED;

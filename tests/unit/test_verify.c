@@ -1033,11 +1033,30 @@ static void time_edges(void **st)
     put(&s, false, fu(5, now + 10000));
     put(&s, false, fu(4, now - 10000));
     assert_int_equal(spec_verdict(&s), TESS_ERR_NOT_YET_VALID);
-    /* near the top of the clock nothing wraps */
+    /* near the top of the clock nothing wraps: exp > now - skew exactly */
     spec_default(&s);
     assert_int_equal(spec_verdict(&s), TESS_OK);
     tess_clock top = {UINT64_MAX, 0, UINT64_MAX};
     assert_int_equal(tess_verify(&W->verifier, text, strlen(text), &W->bundle, &top, &W->verdict),
+                     TESS_OK);
+    tess_clock late = {UINT64_MAX, 0, 300};
+    assert_int_equal(tess_verify(&W->verifier, text, strlen(text), &W->bundle, &late, &W->verdict),
+                     TESS_ERR_EXPIRED);
+    spec_default(&s);
+    put(&s, false, fu(4, UINT64_MAX));
+    sign_spec(&s, TESS_ZLIB_AUTO);
+    assert_int_equal(tess_verify(&W->verifier, text, strlen(text), &W->bundle, &late, &W->verdict),
+                     TESS_OK);
+    /* and at the bottom: a clock within the skew of the epoch */
+    spec_default(&s);
+    put(&s, false, fu(4, 0));
+    put(&s, false, fu(6, 1577836800));
+    sign_spec(&s, TESS_ZLIB_AUTO);
+    tess_clock early = {299, 0, 300};
+    assert_int_equal(tess_verify(&W->verifier, text, strlen(text), &W->bundle, &early, &W->verdict),
+                     TESS_OK);
+    tess_clock edge = {300, 0, 300};
+    assert_int_equal(tess_verify(&W->verifier, text, strlen(text), &W->bundle, &edge, &W->verdict),
                      TESS_ERR_EXPIRED);
 }
 

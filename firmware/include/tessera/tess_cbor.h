@@ -12,8 +12,10 @@
  *   TESS_ERR_CBOR_MALFORMED     truncated, reserved additional info 28..30,
  *                               a stray break, simple(<32) in two bytes
  *   TESS_ERR_CBOR_INDEFINITE    any indefinite-length string, array or map
- *   TESS_ERR_CBOR_DUP_KEY       a key twice in one map (compared by value:
- *                               1 and 0x1801 are the same key)
+ *   TESS_ERR_CBOR_DUP_KEY       a key twice in one map, compared by value
+ *                               (RFC 8949 5.6.1): 1 and 0x1801, 1.0 as
+ *                               half and single, 0.0 and -0.0, maps with
+ *                               the same pairs in another order
  *   TESS_ERR_CBOR_UTF8          a text string that is not valid UTF-8
  *                               (overlong forms and surrogates included)
  *   TESS_ERR_CBOR_DEPTH         more than max_depth arrays, maps and tags

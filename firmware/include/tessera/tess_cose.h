@@ -16,7 +16,8 @@
  *
  * A parsed message points into the caller's bytes and is valid while they
  * are. Ed25519 hashes the whole message twice, so the Sig_structure is built
- * in a caller-supplied buffer (payload length + 64 bytes is always enough).
+ * in a caller-supplied buffer: protected header(s) + payload +
+ * TESS_COSE_TBS_OVERHEAD bytes is always enough.
  */
 #ifndef TESS_COSE_H
 #define TESS_COSE_H
