@@ -265,7 +265,9 @@ static bool inspect(json *j, const char *text, size_t len)
 
     json_key(j, "claims");
     json_obj(j);
-    strict_result(j, "limits", tess_claims_limits(m.payload));
+    tess_status strict;
+    strict_result(j, "limits", tess_claims_limits(m.payload, &strict));
+    strict_result(j, "strict_cbor", strict);
     json_key(j, "map");
     cbor_json(j, m.payload);
     static tess_credential cred;

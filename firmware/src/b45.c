@@ -3,24 +3,22 @@
 
 static const char b45_alphabet[45] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
+/* Each character's value plus one; 0 for a character outside the
+ * alphabet (lower case included). */
+static const uint8_t b45_table[256] = {
+    [' '] = 37, ['$'] = 38, ['%'] = 39, ['*'] = 40, ['+'] = 41, ['-'] = 42, ['.'] = 43,
+    ['/'] = 44, [':'] = 45,
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+    ['8'] = 9, ['9'] = 10,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16, ['G'] = 17,
+    ['H'] = 18, ['I'] = 19, ['J'] = 20, ['K'] = 21, ['L'] = 22, ['M'] = 23, ['N'] = 24,
+    ['O'] = 25, ['P'] = 26, ['Q'] = 27, ['R'] = 28, ['S'] = 29, ['T'] = 30, ['U'] = 31,
+    ['V'] = 32, ['W'] = 33, ['X'] = 34, ['Y'] = 35, ['Z'] = 36,
+};
+
 static int b45_value(unsigned char ch)
 {
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'A' && ch <= 'Z')
-        return ch - 'A' + 10;
-    switch (ch) {
-    case ' ': return 36;
-    case '$': return 37;
-    case '%': return 38;
-    case '*': return 39;
-    case '+': return 40;
-    case '-': return 41;
-    case '.': return 42;
-    case '/': return 43;
-    case ':': return 44;
-    default: return -1;
-    }
+    return (int)b45_table[ch] - 1;
 }
 
 size_t tess_b45_decoded_len(size_t n)

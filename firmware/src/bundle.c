@@ -294,19 +294,29 @@ tess_status tess_bundle_issuer_at(const tess_bundle *b, size_t i, tess_issuer *o
     return parse_issuer(c, out) ? TESS_OK : TESS_ERR_BAD_BUNDLE;
 }
 
+/* The kid of the i-th issuer entry (checked at open: present, 8 bytes). */
+static const uint8_t *kid_at(const tess_bundle *b, size_t i)
+{
+    tess_cbor c = {b->payload.ptr + b->issuer_at[i], b->payload.ptr + b->payload.len};
+    tess_cbor_item m;
+    tess_span kid;
+    if (!read_as(&c, TESS_CBOR_MAP, &m) || field_bstr(&c, m.val, 1, &kid) != FIELD_OK ||
+        kid.len != TESS_KID_LEN)
+        return NULL;
+    return kid.ptr;
+}
+
 bool tess_bundle_find_issuer(const tess_bundle *b, const uint8_t kid[8], tess_issuer *out)
 {
     size_t lo = 0, hi = b->n_issuers;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        tess_issuer is;
-        if (tess_bundle_issuer_at(b, mid, &is) != TESS_OK)
+        const uint8_t *mid_kid = kid_at(b, mid);
+        if (!mid_kid)
             break;
-        int cmp = memcmp(kid, is.kid, TESS_KID_LEN);
-        if (cmp == 0) {
-            *out = is;
-            return true;
-        }
+        int cmp = memcmp(kid, mid_kid, TESS_KID_LEN);
+        if (cmp == 0)
+            return tess_bundle_issuer_at(b, mid, out) == TESS_OK;
         if (cmp < 0)
             hi = mid;
         else

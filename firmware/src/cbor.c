@@ -5,10 +5,13 @@
 
 tess_status tess_cbor_read(tess_cbor *c, tess_cbor_item *it)
 {
-    memset(it, 0, sizeof *it);
+    it->str.ptr = NULL;
+    it->str.len = 0;
+    it->val = 0;
+    it->major = it->info = 0;
+    it->head = c->p;
     if (c->p >= c->end)
         return TESS_ERR_CBOR_MALFORMED;
-    it->head = c->p;
     uint8_t ib = *c->p++;
     it->major = (uint8_t)(ib >> 5);
     it->info = (uint8_t)(ib & 31);

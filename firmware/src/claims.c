@@ -17,9 +17,10 @@ static uint64_t list_len(const tess_cbor *mc, uint64_t n, int64_t key)
     return count;
 }
 
-tess_status tess_claims_limits(tess_span payload)
+tess_status tess_claims_limits(tess_span payload, tess_status *strict)
 {
     tess_status st = tess_cbor_check(payload, &claim_rules);
+    *strict = st;
     if (st == TESS_ERR_CBOR_STRING_LIMIT)
         return TESS_ERR_TOO_LARGE;
     if (st != TESS_OK)
@@ -37,74 +38,101 @@ tess_status tess_claims_limits(tess_span payload)
     return TESS_OK;
 }
 
-/* Optional fields: absent is fine, present must be well typed. */
-static bool opt_uint(const tess_cbor *m, uint64_t n, int64_t key, uint64_t *out,
-                     uint32_t *has, uint32_t flag)
+/* One pass over a map: each known key's value read and typed where it
+ * stands (the strict check has already refused repeated keys). */
+
+static bool read_uint(tess_cbor *c, uint64_t *out)
 {
-    field_result r = field_uint(m, n, key, out);
-    if (r == FIELD_OK)
-        *has |= flag;
-    return r != FIELD_BAD;
+    tess_cbor_item it;
+    if (!read_as(c, TESS_CBOR_UINT, &it))
+        return false;
+    *out = it.val;
+    return true;
 }
 
-static bool opt_tstr(const tess_cbor *m, uint64_t n, int64_t key, tess_span *out,
-                     uint32_t *has, uint32_t flag)
+static bool read_tstr(tess_cbor *c, tess_span *out)
 {
-    field_result r = field_tstr(m, n, key, out);
-    if (r == FIELD_OK)
-        *has |= flag;
-    return r != FIELD_BAD;
+    tess_cbor_item it;
+    if (!read_as(c, TESS_CBOR_TSTR, &it))
+        return false;
+    *out = it.str;
+    return true;
 }
 
-/* An optional array of text: TESS_OK, TESS_ERR_BAD_CLAIMS or too large. */
-static tess_status opt_list(const tess_cbor *m, uint64_t n, int64_t key, tess_span *out,
-                            size_t *count, uint32_t *has, uint32_t flag)
+/* An array of at most TESS_MAX_LIST texts. */
+static tess_status read_list(tess_cbor *c, tess_span *out, size_t *count)
 {
-    tess_cbor items;
-    uint64_t k;
-    field_result r = field_array(m, n, key, &items, &k);
-    if (r == FIELD_ABSENT)
-        return TESS_OK;
-    if (r == FIELD_BAD)
+    tess_cbor_item it;
+    if (!read_as(c, TESS_CBOR_ARRAY, &it))
         return TESS_ERR_BAD_CLAIMS;
-    if (k > TESS_MAX_LIST)
+    if (it.val > TESS_MAX_LIST)
         return TESS_ERR_TOO_LARGE;
-    for (uint64_t i = 0; i < k; i++) {
-        tess_cbor_item it;
-        if (!read_as(&items, TESS_CBOR_TSTR, &it))
+    for (uint64_t i = 0; i < it.val; i++)
+        if (!read_tstr(c, &out[i]))
             return TESS_ERR_BAD_CLAIMS;
-        out[i] = it.str;
-    }
-    *count = (size_t)k;
-    *has |= flag;
+    *count = (size_t)it.val;
     return TESS_OK;
 }
 
-static tess_status parse_mc(tess_cbor c, uint64_t n, tess_credential *cr)
+/* The key of the next pair. A key that is not an integer is skipped and
+ * reported as 0, which no claim uses, so that its value is skipped too. */
+static bool read_key(tess_cbor *c, int64_t *key)
 {
-    if (field_uint(&c, n, TESS_MC_VERSION, &cr->version) != FIELD_OK || cr->version != 1 ||
-        field_tstr(&c, n, TESS_MC_HOLDER, &cr->holder) != FIELD_OK ||
-        field_tstr(&c, n, TESS_MC_TITLE, &cr->title) != FIELD_OK ||
-        field_tstr(&c, n, TESS_MC_ACHIEVEMENT, &cr->achievement) != FIELD_OK ||
-        field_tstr(&c, n, TESS_MC_AWARDER, &cr->awarder) != FIELD_OK)
-        return TESS_ERR_BAD_CLAIMS;
-    uint32_t *h = &cr->has;
-    if (!opt_uint(&c, n, TESS_MC_TYPE, &cr->type, h, TESS_HAS_TYPE) ||
-        !opt_tstr(&c, n, TESS_MC_COUNTRY, &cr->country, h, TESS_HAS_COUNTRY) ||
-        !opt_uint(&c, n, TESS_MC_EQF, &cr->eqf, h, TESS_HAS_EQF) ||
-        !opt_uint(&c, n, TESS_MC_WORKLOAD, &cr->workload, h, TESS_HAS_WORKLOAD) ||
-        !opt_uint(&c, n, TESS_MC_ASSESSMENT, &cr->assessment, h, TESS_HAS_ASSESSMENT) ||
-        !opt_uint(&c, n, TESS_MC_PARTICIPATION, &cr->participation, h, TESS_HAS_PARTICIPATION) ||
-        !opt_tstr(&c, n, TESS_MC_QA, &cr->qa, h, TESS_HAS_QA) ||
-        !opt_tstr(&c, n, TESS_MC_LANG, &cr->lang, h, TESS_HAS_LANG))
-        return TESS_ERR_BAD_CLAIMS;
-    if ((cr->has & TESS_HAS_EQF) && (cr->eqf < 1 || cr->eqf > 8))
-        return TESS_ERR_BAD_CLAIMS;
-    tess_status st = opt_list(&c, n, TESS_MC_SKILLS, cr->skills, &cr->n_skills, h, TESS_HAS_SKILLS);
-    if (st == TESS_OK)
-        st = opt_list(&c, n, TESS_MC_STACKS, cr->stacks, &cr->n_stacks, h, TESS_HAS_STACKS);
-    return st;
+    tess_cbor_item k;
+    tess_cbor at = *c;
+    if (tess_cbor_read(&at, &k) == TESS_OK && tess_cbor_int_value(&k, key) && *key != 0) {
+        *c = at;
+        return true;
+    }
+    *key = 0;
+    return tess_cbor_skip(c) == TESS_OK;
 }
+
+enum { NEED_VERSION = 1, NEED_HOLDER = 2, NEED_TITLE = 4, NEED_ACHIEVEMENT = 8, NEED_AWARDER = 16 };
+
+static tess_status parse_mc(tess_cbor *c, uint64_t n, tess_credential *cr)
+{
+    unsigned seen = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        int64_t key;
+        if (!read_key(c, &key))
+            return TESS_ERR_BAD_CLAIMS;
+        bool ok = true;
+        tess_status st = TESS_OK;
+        switch (key) {
+        case TESS_MC_VERSION: ok = read_uint(c, &cr->version) && cr->version == 1; seen |= NEED_VERSION; break;
+        case TESS_MC_HOLDER: ok = read_tstr(c, &cr->holder); seen |= NEED_HOLDER; break;
+        case TESS_MC_TITLE: ok = read_tstr(c, &cr->title); seen |= NEED_TITLE; break;
+        case TESS_MC_ACHIEVEMENT: ok = read_tstr(c, &cr->achievement); seen |= NEED_ACHIEVEMENT; break;
+        case TESS_MC_AWARDER: ok = read_tstr(c, &cr->awarder); seen |= NEED_AWARDER; break;
+        case TESS_MC_TYPE: ok = read_uint(c, &cr->type); cr->has |= TESS_HAS_TYPE; break;
+        case TESS_MC_COUNTRY: ok = read_tstr(c, &cr->country); cr->has |= TESS_HAS_COUNTRY; break;
+        case TESS_MC_EQF:
+            ok = read_uint(c, &cr->eqf) && cr->eqf >= 1 && cr->eqf <= 8;
+            cr->has |= TESS_HAS_EQF;
+            break;
+        case TESS_MC_WORKLOAD: ok = read_uint(c, &cr->workload); cr->has |= TESS_HAS_WORKLOAD; break;
+        case TESS_MC_ASSESSMENT: ok = read_uint(c, &cr->assessment); cr->has |= TESS_HAS_ASSESSMENT; break;
+        case TESS_MC_PARTICIPATION:
+            ok = read_uint(c, &cr->participation);
+            cr->has |= TESS_HAS_PARTICIPATION;
+            break;
+        case TESS_MC_QA: ok = read_tstr(c, &cr->qa); cr->has |= TESS_HAS_QA; break;
+        case TESS_MC_LANG: ok = read_tstr(c, &cr->lang); cr->has |= TESS_HAS_LANG; break;
+        case TESS_MC_SKILLS: st = read_list(c, cr->skills, &cr->n_skills); cr->has |= TESS_HAS_SKILLS; break;
+        case TESS_MC_STACKS: st = read_list(c, cr->stacks, &cr->n_stacks); cr->has |= TESS_HAS_STACKS; break;
+        default: ok = tess_cbor_skip(c) == TESS_OK; break;
+        }
+        if (st != TESS_OK)
+            return st;
+        if (!ok)
+            return TESS_ERR_BAD_CLAIMS;
+    }
+    unsigned need = NEED_VERSION | NEED_HOLDER | NEED_TITLE | NEED_ACHIEVEMENT | NEED_AWARDER;
+    return (seen & need) == need ? TESS_OK : TESS_ERR_BAD_CLAIMS;
+}
+
+enum { NEED_ISS = 1, NEED_IAT = 2, NEED_CTI = 4, NEED_MC = 8 };
 
 tess_status tess_claims_parse(tess_span payload, tess_credential *out)
 {
@@ -112,26 +140,51 @@ tess_status tess_claims_parse(tess_span payload, tess_credential *out)
     tess_status st = tess_cbor_check(payload, &claim_rules);
     if (st != TESS_OK)
         return st == TESS_ERR_CBOR_STRING_LIMIT ? TESS_ERR_TOO_LARGE : TESS_ERR_BAD_CLAIMS;
+    return tess_claims_decode(payload, out);
+}
+
+tess_status tess_claims_decode(tess_span payload, tess_credential *out)
+{
+    memset(out, 0, sizeof *out);
+    tess_status st;
     tess_credential cr;
     memset(&cr, 0, sizeof cr);
     tess_cbor c = tess_cbor_at(payload);
     tess_cbor_item m;
     if (!read_as(&c, TESS_CBOR_MAP, &m))
         return TESS_ERR_BAD_CLAIMS;
-    tess_span cti;
-    tess_cbor mc;
-    uint64_t n_mc;
-    if (field_tstr(&c, m.val, TESS_CLAIM_ISS, &cr.iss) != FIELD_OK ||
-        field_uint(&c, m.val, TESS_CLAIM_IAT, &cr.iat) != FIELD_OK ||
-        field_bstr(&c, m.val, TESS_CLAIM_CTI, &cti) != FIELD_OK || cti.len != 16 ||
-        field_map(&c, m.val, TESS_CLAIM_MC, &mc, &n_mc) != FIELD_OK ||
-        !opt_tstr(&c, m.val, TESS_CLAIM_SUB, &cr.sub, &cr.has, TESS_HAS_SUB) ||
-        !opt_uint(&c, m.val, TESS_CLAIM_EXP, &cr.exp, &cr.has, TESS_HAS_EXP) ||
-        !opt_uint(&c, m.val, TESS_CLAIM_NBF, &cr.nbf, &cr.has, TESS_HAS_NBF))
+    unsigned seen = 0;
+    for (uint64_t i = 0; i < m.val; i++) {
+        int64_t key;
+        if (!read_key(&c, &key))
+            return TESS_ERR_BAD_CLAIMS;
+        bool ok = true;
+        tess_cbor_item it;
+        switch (key) {
+        case TESS_CLAIM_ISS: ok = read_tstr(&c, &cr.iss); seen |= NEED_ISS; break;
+        case TESS_CLAIM_SUB: ok = read_tstr(&c, &cr.sub); cr.has |= TESS_HAS_SUB; break;
+        case TESS_CLAIM_EXP: ok = read_uint(&c, &cr.exp); cr.has |= TESS_HAS_EXP; break;
+        case TESS_CLAIM_NBF: ok = read_uint(&c, &cr.nbf); cr.has |= TESS_HAS_NBF; break;
+        case TESS_CLAIM_IAT: ok = read_uint(&c, &cr.iat); seen |= NEED_IAT; break;
+        case TESS_CLAIM_CTI:
+            ok = read_as(&c, TESS_CBOR_BSTR, &it) && it.str.len == TESS_CTI_LEN;
+            cr.cti = it.str.ptr;
+            seen |= NEED_CTI;
+            break;
+        case TESS_CLAIM_MC:
+            if (!read_as(&c, TESS_CBOR_MAP, &it))
+                return TESS_ERR_BAD_CLAIMS;
+            if ((st = parse_mc(&c, it.val, &cr)) != TESS_OK)
+                return st;
+            seen |= NEED_MC;
+            break;
+        default: ok = tess_cbor_skip(&c) == TESS_OK; break;
+        }
+        if (!ok)
+            return TESS_ERR_BAD_CLAIMS;
+    }
+    if (seen != (NEED_ISS | NEED_IAT | NEED_CTI | NEED_MC))
         return TESS_ERR_BAD_CLAIMS;
-    cr.cti = cti.ptr;
-    if ((st = parse_mc(mc, n_mc, &cr)) != TESS_OK)
-        return st;
     *out = cr;
     return TESS_OK;
 }

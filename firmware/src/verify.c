@@ -60,11 +60,13 @@ static tess_status unwrap(tess_verifier *v, const char *text, size_t len, tess_v
 }
 
 /* Everything after the signature held: claims, trust, time, revocation. */
-static tess_status judge(const tess_cose_sign1 *msg, const tess_bundle *trust,
+static tess_status judge(const tess_cose_sign1 *msg, tess_status strict, const tess_bundle *trust,
                          const tess_issuer *is, uint64_t now, uint64_t skew, tess_verdict *out)
 {
     tess_credential *cr = &out->cred;
-    tess_status st = tess_claims_parse(msg->payload, cr);
+    if (strict != TESS_OK)
+        return TESS_ERR_BAD_CLAIMS;
+    tess_status st = tess_claims_decode(msg->payload, cr);
     if (st != TESS_OK)
         return st;
     out->has_cred = true;
@@ -95,7 +97,8 @@ static tess_status check(tess_verifier *v, const char *text, size_t len,
     tess_cose_sign1 msg;
     if ((st = tess_cose_sign1_parse(c, TESS_MAX_STRING, &msg)) != TESS_OK)
         return st;
-    if ((st = tess_claims_limits(msg.payload)) != TESS_OK)
+    tess_status strict;
+    if ((st = tess_claims_limits(msg.payload, &strict)) != TESS_OK)
         return st;
     if (!tess_cose_alg_ok(&msg.hdr))
         return TESS_ERR_BAD_ALG;
@@ -105,7 +108,7 @@ static tess_status check(tess_verifier *v, const char *text, size_t len,
     out->has_issuer = true;
     if ((st = tess_cose_sign1_verify(&msg, out->issuer.pk, v->tbs, sizeof v->tbs)) != TESS_OK)
         return st;
-    return judge(&msg, trust, &out->issuer, out->judged_at, clock->skew, out);
+    return judge(&msg, strict, trust, &out->issuer, out->judged_at, clock->skew, out);
 }
 
 tess_status tess_verify(tess_verifier *v, const char *text, size_t len,

@@ -35,8 +35,6 @@
 
 #include "tess_common.h"
 
-#define TESS_CTI_LEN 16u
-
 typedef struct {
     unsigned threshold;
     size_t n_keys;

@@ -121,6 +121,9 @@ const char *tess_reason_text(tess_status s);
 /* Signatures on one bundle: more than twice the root keys is an attack. */
 #define TESS_MAX_BUNDLE_SIGS 32u
 
+/* A credential id (cti) and each revoked id in a bundle. */
+#define TESS_CTI_LEN 16u
+
 /* Default clock skew tolerated for nbf and exp, seconds. */
 #define TESS_DEFAULT_SKEW 300u
 

@@ -84,11 +84,17 @@ typedef struct {
 } tess_credential;
 
 /* Only the size limits of the payload: TESS_ERR_TOO_LARGE or TESS_OK.
- * A payload that is not strict CBOR passes here and fails in
- * tess_claims_parse, after the signature. */
-TESS_MUST_USE tess_status tess_claims_limits(tess_span payload);
+ * A payload that is not strict CBOR passes here (and fails as bad_claims
+ * after the signature); *strict says whether it is, so that the strict
+ * walk is done once. */
+TESS_MUST_USE tess_status tess_claims_limits(tess_span payload, tess_status *strict);
 
 TESS_MUST_USE tess_status tess_claims_parse(tess_span payload, tess_credential *out);
+
+/* tess_claims_parse without the strict walk, for a payload that
+ * tess_claims_limits found strict. Bounds-checked on any input, but it
+ * does not refuse repeated keys or bad UTF-8 by itself. */
+TESS_MUST_USE tess_status tess_claims_decode(tess_span payload, tess_credential *out);
 
 /* English names for the enumerations; "other" for values not yet known. */
 const char *tess_type_name(uint64_t type);
