@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
+#include "state.h"
 #include "tessera/tess_crypto.h"
 #include "tessera/tess_issue.h"
 
@@ -484,11 +486,209 @@ done:
     return rc;
 }
 
+/* ---- install, import, status ---- */
+
+static int report_install(const install_result *r, bool as_json)
+{
+    const char *result = r->error ? "error" : r->reason == TESS_OK ? "installed" : "refused";
+    const char *reason = r->reason == TESS_OK ? "ok"
+                         : r->reason == TESS_ERR_ARG ? "io_error"
+                                                     : tess_reason(r->reason);
+    if (as_json) {
+        json j;
+        json_init(&j, stdout);
+        json_obj(&j);
+        json_key(&j, "result");
+        json_str(&j, result);
+        json_key(&j, "reason");
+        json_str(&j, reason);
+        json_key(&j, "version");
+        json_u64(&j, r->new_version);
+        json_key(&j, "previous_version");
+        json_u64(&j, r->old_version);
+        json_key(&j, "rotated");
+        json_bool(&j, r->rotated);
+        json_key(&j, "generation");
+        json_u64(&j, r->generation);
+        json_key(&j, "message");
+        json_str(&j, r->message);
+        json_end_obj(&j);
+        json_done(&j);
+    } else if (r->reason == TESS_OK && !r->error) {
+        printf("%s\n", r->message);
+    } else {
+        fprintf(stderr, "%s: %s\n", r->error ? "error" : reason, r->message);
+    }
+    return r->error ? EXIT_USAGE : r->reason == TESS_OK ? EXIT_VALID : EXIT_INVALID;
+}
+
+static int bundle_install(args *a, bool import)
+{
+    const char *root = NULL, *state = TESS_DEFAULT_STATE, *src = NULL;
+    bool bad = false, as_json = false;
+    while (a->i < a->argc && !bad) {
+        if (arg_opt(a, "--root", &root, &bad) || arg_opt(a, "--state", &state, &bad))
+            continue;
+        if (arg_flag(a, "--json")) {
+            as_json = true;
+        } else if (!bad) {
+            const char *s = a->argv[a->i];
+            if (s[0] == '-' && s[1] == '-')
+                return usage_error(a, "unknown option '%s'", s);
+            if (src)
+                return usage_error(a, "give one %s, not '%s' too", import ? "mount point" : "file", s);
+            src = s;
+            a->i++;
+        }
+    }
+    if (bad)
+        return EXIT_USAGE;
+    if (!src)
+        return usage_error(a, import ? "give the mount point of the USB stick"
+                                     : "give the bundle file to install");
+    install_result r;
+    if (import) {
+        state_import(state, src, &r);
+    } else {
+        size_t len;
+        uint8_t *file = read_file(src, TESS_MAX_BUNDLE_FILE, &len);
+        if (!file) {
+            memset(&r, 0, sizeof r);
+            /* Over the size cap, or unreadable: either way nothing changes. */
+            r.reason = TESS_ERR_BAD_BUNDLE;
+            snprintf(r.message, sizeof r.message,
+                     "%s: cannot be read whole, or larger than %u MiB; nothing was changed", src,
+                     TESS_MAX_BUNDLE_FILE >> 20);
+            return report_install(&r, as_json);
+        }
+        state_install(state, root, file, len, &r);
+        free(file);
+    }
+    return report_install(&r, as_json);
+}
+
+static void print_root_keys(json *j, const tess_root *root)
+{
+    json_arr(j);
+    for (size_t i = 0; i < root->n_keys; i++) {
+        uint8_t kid[TESS_KID_LEN];
+        tess_kid_of(kid, root->keys[i]);
+        json_obj(j);
+        json_key(j, "kid");
+        json_hex(j, kid, sizeof kid);
+        json_key(j, "public_key");
+        json_hex(j, root->keys[i], 32);
+        json_end_obj(j);
+    }
+    json_end_arr(j);
+}
+
+static int bundle_status(args *a)
+{
+    const char *state = TESS_DEFAULT_STATE;
+    bool bad = false, as_json = false;
+    while (a->i < a->argc && !bad) {
+        if (arg_opt(a, "--state", &state, &bad))
+            continue;
+        if (arg_flag(a, "--json"))
+            as_json = true;
+        else if (!bad)
+            return usage_error(a, "unknown argument '%s'", a->argv[a->i]);
+    }
+    if (bad)
+        return EXIT_USAGE;
+    kiosk_state s;
+    char err[1400];
+    if (!state_load(&s, state, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_USAGE;
+    }
+    uint64_t now = now_seconds();
+    const tess_bundle *b = &s.bundle;
+    if (as_json) {
+        json j;
+        json_init(&j, stdout);
+        json_obj(&j);
+        json_key(&j, "installed");
+        json_bool(&j, s.generation != 0);
+        json_key(&j, "state");
+        json_str(&j, state);
+        if (s.generation) {
+            json_key(&j, "generation");
+            json_u64(&j, s.generation);
+            json_key(&j, "version");
+            json_u64(&j, b->version);
+            json_key(&j, "publisher");
+            json_span(&j, b->publisher);
+            json_key(&j, "issued_at");
+            json_u64(&j, b->issued_at);
+            json_key(&j, "expires");
+            json_u64(&j, b->expires);
+            json_key(&j, "stale");
+            json_bool(&j, (now > s.floor ? now : s.floor) > b->expires);
+            json_key(&j, "issuers");
+            json_u64(&j, b->n_issuers);
+            json_key(&j, "revoked");
+            json_u64(&j, b->n_revoked);
+            json_key(&j, "pathways");
+            json_u64(&j, b->n_pathways);
+            json_key(&j, "bytes");
+            json_u64(&j, s.bundle_len);
+            json_key(&j, "root_threshold");
+            json_u64(&j, s.root.threshold);
+            json_key(&j, "roots");
+            print_root_keys(&j, &s.root);
+        }
+        json_key(&j, "floor");
+        json_u64(&j, s.floor);
+        json_key(&j, "clock");
+        json_u64(&j, now);
+        json_key(&j, "clock_uncertain");
+        json_bool(&j, now < s.floor);
+        json_end_obj(&j);
+        json_done(&j);
+    } else if (!s.generation) {
+        printf("%s: no trust bundle installed yet (tessera bundle install --root ROOT ...)\n",
+               state);
+    } else {
+        char issued[64], expires[64], floor[64];
+        format_time(b->issued_at, issued, sizeof issued);
+        format_time(b->expires, expires, sizeof expires);
+        format_time(s.floor, floor, sizeof floor);
+        printf("trust bundle version %llu from %.*s (%s)\n", (unsigned long long)b->version,
+               (int)b->publisher.len, (const char *)b->publisher.ptr, state);
+        printf("  issued      %s\n  expires     %s%s\n", issued, expires,
+               (now > s.floor ? now : s.floor) > b->expires ? "  (EXPIRED: verdicts say trust_stale)"
+                                                           : "");
+        printf("  issuers     %zu\n  revoked     %zu\n  pathways    %zu\n", b->n_issuers,
+               b->n_revoked, b->n_pathways);
+        printf("  roots       %u of %zu must sign:", s.root.threshold, s.root.n_keys);
+        for (size_t i = 0; i < s.root.n_keys; i++) {
+            uint8_t kid[TESS_KID_LEN];
+            char hex[2 * TESS_KID_LEN + 1];
+            tess_kid_of(kid, s.root.keys[i]);
+            to_hex(kid, sizeof kid, hex);
+            printf(" %s", hex);
+        }
+        printf("\n  time floor  %s%s\n", floor,
+               now < s.floor ? "  (the clock is behind it: clock_uncertain)" : "");
+    }
+    state_close(&s);
+    return EXIT_VALID;
+}
+
 int cmd_bundle(args *a)
 {
-    if (a->i < a->argc && strcmp(a->argv[a->i], "create") == 0) {
-        a->i++;
+    const char *sub = a->i < a->argc ? a->argv[a->i] : "";
+    a->i++;
+    if (strcmp(sub, "create") == 0)
         return bundle_create(a);
-    }
-    return usage_error(a, "the subcommand is 'create' (see also: tessera verify)");
+    if (strcmp(sub, "install") == 0)
+        return bundle_install(a, false);
+    if (strcmp(sub, "import") == 0)
+        return bundle_install(a, true);
+    if (strcmp(sub, "status") == 0)
+        return bundle_status(a);
+    a->i--;
+    return usage_error(a, "the subcommands are create, install, import and status");
 }

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "state.h"
 #include "tessera/tess_verify.h"
 
 /* Standard input is read up to this much; anything longer is too large
@@ -116,11 +117,12 @@ static void print_trust_error(const trust_files *t)
 
 int cmd_verify(args *a)
 {
-    const char *root = NULL, *bundle = NULL, *text = NULL, *v;
+    const char *root = NULL, *bundle = NULL, *state = NULL, *text = NULL, *v;
     bool bad = false, as_json = false, have_at = false;
     uint64_t at = 0, skew = TESS_DEFAULT_SKEW;
     while (a->i < a->argc && !bad) {
-        if (arg_opt(a, "--root", &root, &bad) || arg_opt(a, "--bundle", &bundle, &bad)) {
+        if (arg_opt(a, "--root", &root, &bad) || arg_opt(a, "--bundle", &bundle, &bad) ||
+            arg_opt(a, "--state", &state, &bad)) {
             continue;
         } else if (arg_opt(a, "--at", &v, &bad)) {
             if (!parse_time(v, &at))
@@ -143,8 +145,10 @@ int cmd_verify(args *a)
     }
     if (bad)
         return EXIT_USAGE;
-    if (!root || !bundle)
-        return usage_error(a, "--root FILE and --bundle FILE are required");
+    if (state && (root || bundle))
+        return usage_error(a, "give either --state DIR or --root FILE and --bundle FILE");
+    if (!state && (!root || !bundle))
+        return usage_error(a, "--state DIR, or --root FILE and --bundle FILE, are required");
     if (!text)
         return usage_error(a, "give the credential text, or - to read it from standard input");
 
@@ -156,12 +160,40 @@ int cmd_verify(args *a)
         text = (const char *)input;
     }
     trust_files t;
-    if (!trust_open(&t, root, bundle)) {
-        if (as_json)
-            print_trust_error(&t);
-        trust_close(&t);
-        free(input);
-        return EXIT_USAGE;
+    kiosk_state ks;
+    memset(&t, 0, sizeof t);
+    memset(&ks, 0, sizeof ks);
+    const tess_bundle *trust;
+    uint64_t floor = 0;
+    if (state) {
+        char err[1400];
+        bool loaded = state_load(&ks, state, err, sizeof err);
+        if (!loaded || ks.generation == 0) {
+            if (loaded)
+                snprintf(err, sizeof err,
+                         "%s: no trust bundle is installed here yet (tessera bundle install "
+                         "--root ROOT --state DIR FILE)",
+                         state);
+            fprintf(stderr, "%s\n", err);
+            t.why = TESS_ERR_BAD_BUNDLE;
+            t.why_path = state;
+            if (as_json)
+                print_trust_error(&t);
+            state_close(&ks);
+            free(input);
+            return EXIT_USAGE;
+        }
+        trust = &ks.bundle;
+        floor = ks.floor;
+    } else {
+        if (!trust_open(&t, root, bundle)) {
+            if (as_json)
+                print_trust_error(&t);
+            trust_close(&t);
+            free(input);
+            return EXIT_USAGE;
+        }
+        trust = &t.bundle;
     }
     tess_verifier *verifier = malloc(sizeof *verifier);
     tess_verdict *verdict = malloc(sizeof *verdict);
@@ -173,8 +205,13 @@ int cmd_verify(args *a)
         free(input);
         return EXIT_USAGE;
     }
-    tess_clock clock = {have_at ? at : now_seconds(), 0, skew};
-    tess_status st = tess_verify(verifier, text, len, &t.bundle, &clock, verdict);
+    /* With --at the caller names the time; otherwise it is the clock, never
+     * judged earlier than the floor, and a verdict moves the floor on. */
+    tess_clock clock = {have_at ? at : now_seconds(), have_at ? 0 : floor, skew};
+    tess_status st = tess_verify(verifier, text, len, trust, &clock, verdict);
+    if (state && !have_at && !(verdict->warnings & TESS_WARN_CLOCK_UNCERTAIN) &&
+        !state_advance_floor(state, clock.now))
+        fprintf(stderr, "%s: warning: the time floor could not be recorded\n", state);
     if (as_json)
         print_json(verdict);
     else
@@ -182,6 +219,7 @@ int cmd_verify(args *a)
     free(verifier);
     free(verdict);
     trust_close(&t);
+    state_close(&ks);
     free(input);
     return st == TESS_OK ? EXIT_VALID : EXIT_INVALID;
 }

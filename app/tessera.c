@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "state.h"
 #include "tessera/tess_crypto.h"
 
 typedef struct {
@@ -46,13 +47,28 @@ static const command commands[] = {
      "Writes a TB1 trust bundle signed by the secret keys KEY and checks it\n"
      "against ROOT before writing. A manifest holds the same as the options,\n"
      "one per line (`issuer demo.pub`, then `iss ...`, `name ...`), with paths\n"
-     "relative to the manifest. Issuers and revocations are sorted for you.\n"},
+     "relative to the manifest. Issuers and revocations are sorted for you.\n"
+     "\n"
+     "tessera bundle install [--root ROOT] [--state DIR] [--json] FILE\n"
+     "  installs FILE in the kiosk's state (default " TESS_DEFAULT_STATE "), or refuses\n"
+     "  it: bad_bundle, threshold, rotation or rollback. --root is needed only\n"
+     "  the first time; after that the roots in force are the state's.\n"
+     "  Exit 0 installed, 1 refused, 2 error (nothing changed).\n"
+     "tessera bundle import [--state DIR] [--json] MOUNTPOINT\n"
+     "  installs the newest bundle on a USB stick: files named *.tb1 in its\n"
+     "  top folder or in its folder tessera/.\n"
+     "tessera bundle status [--state DIR] [--json]\n"
+     "  the bundle in force, its roots and the time floor.\n"},
     {"verify", cmd_verify,
-     "verify --root FILE --bundle FILE [--at T] [--skew S] [--json] (TEXT | -)",
+     "verify (--state DIR | --root FILE --bundle FILE) [--at T] [--skew S] [--json]\n"
+     "             (TEXT | -)",
      "Verifies a credential's text (or standard input with -) offline against\n"
-     "the bundle. Exit 0 valid, 1 invalid, 2 usage, I/O or trust error.\n"
+     "the bundle installed in DIR, or against a root and a bundle file.\n"
+     "Exit 0 valid, 1 invalid, 2 usage, I/O or trust error.\n"
      "--at judges at time T instead of now; --skew tolerates S seconds of\n"
-     "clock difference (default 300).\n"},
+     "clock difference (default 300). With --state and no --at, the time is\n"
+     "the system clock but never earlier than the state's time floor (the\n"
+     "verdict then says clock_uncertain), and each verdict moves the floor on.\n"},
     {"inspect", cmd_inspect, "inspect (TEXT | -)",
      "Decodes every layer of a credential as JSON, trusting nothing: no\n"
      "signature is checked. Exit 0 when every layer decodes, 1 otherwise.\n"},

@@ -125,7 +125,11 @@ static bool parse_pathway(tess_cbor c, tess_pathway *out)
 }
 
 /* The payload's fields, typed and ordered. */
-static tess_status parse_payload(tess_bundle *b, uint32_t *issuer_at, size_t issuer_cap)
+/* installed: the file is one this device verified in full when it
+ * installed it; the checks that cost O(n) hashing or touch every revoked
+ * id (kid derivation, the order of the revocation list) were made then. */
+static tess_status parse_payload(tess_bundle *b, uint32_t *issuer_at, size_t issuer_cap,
+                                 bool installed)
 {
     if (tess_cbor_check(b->payload, NULL) != TESS_OK)
         return TESS_ERR_BAD_BUNDLE;
@@ -148,7 +152,7 @@ static tess_status parse_payload(tess_bundle *b, uint32_t *issuer_at, size_t iss
     const uint8_t *prev_kid = NULL;
     for (uint64_t i = 0; i < n_issuers; i++) {
         tess_issuer is;
-        if (!parse_issuer(issuers, &is) || !kid_matches_key(&is))
+        if (!parse_issuer(issuers, &is) || (!installed && !kid_matches_key(&is)))
             return TESS_ERR_BAD_BUNDLE;
         /* Binary search is only right over strictly sorted kids. */
         if (prev_kid && memcmp(prev_kid, is.kid, TESS_KID_LEN) >= 0)
@@ -165,7 +169,7 @@ static tess_status parse_payload(tess_bundle *b, uint32_t *issuer_at, size_t iss
     if (b->revoked.len % TESS_CTI_LEN != 0)
         return TESS_ERR_BAD_BUNDLE;
     b->n_revoked = b->revoked.len / TESS_CTI_LEN;
-    for (size_t i = 1; i < b->n_revoked; i++)
+    for (size_t i = 1; i < b->n_revoked && !installed; i++)
         if (memcmp(b->revoked.ptr + (i - 1) * TESS_CTI_LEN, b->revoked.ptr + i * TESS_CTI_LEN,
                    TESS_CTI_LEN) >= 0)
             return TESS_ERR_BAD_BUNDLE;
@@ -249,7 +253,7 @@ tess_status tess_bundle_open(tess_span file, const tess_root *root, uint32_t *is
         return TESS_ERR_BAD_BUNDLE;
     b.payload = msg.payload;
     b.n_signers = msg.n_signers;
-    tess_status st = parse_payload(&b, issuer_at, issuer_cap);
+    tess_status st = parse_payload(&b, issuer_at, issuer_cap, false);
     if (st != TESS_OK)
         return st;
     if ((st = count_signed(&msg, root, scratch, scratch_cap, &b.n_root_signed)) != TESS_OK)
@@ -263,6 +267,24 @@ tess_status tess_bundle_open(tess_span file, const tess_root *root, uint32_t *is
         if (new_signed < b.new_roots.threshold)
             return TESS_ERR_ROTATION;
     }
+    *out = b;
+    return TESS_OK;
+}
+
+tess_status tess_bundle_open_installed(tess_span file, uint32_t *issuer_at, size_t issuer_cap,
+                                       tess_bundle *out)
+{
+    memset(out, 0, sizeof *out);
+    tess_bundle b;
+    memset(&b, 0, sizeof b);
+    tess_cose_sign msg;
+    if (tess_cose_sign_parse(file, true, &msg) != TESS_OK || msg.n_signers > TESS_MAX_BUNDLE_SIGS)
+        return TESS_ERR_BAD_BUNDLE;
+    b.payload = msg.payload;
+    b.n_signers = msg.n_signers;
+    tess_status st = parse_payload(&b, issuer_at, issuer_cap, true);
+    if (st != TESS_OK)
+        return st;
     *out = b;
     return TESS_OK;
 }

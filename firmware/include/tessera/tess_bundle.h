@@ -88,6 +88,18 @@ TESS_MUST_USE tess_status tess_bundle_open(tess_span file, const tess_root *root
                                            uint8_t *scratch, size_t scratch_cap,
                                            tess_bundle *out);
 
+/*
+ * Opens a bundle that this device verified in full (tess_bundle_open) when
+ * it installed it, and has kept since in its own state: the strict CBOR,
+ * the shape and every field's type are checked again, and the kids' order;
+ * the signatures, each kid's derivation from its key and the order of the
+ * revocation list are not (they cost O(n) hashing and would touch every
+ * page of a large list). Never use it on a file from outside.
+ * Returns TESS_OK, TESS_ERR_BAD_BUNDLE or TESS_ERR_BUFFER.
+ */
+TESS_MUST_USE tess_status tess_bundle_open_installed(tess_span file, uint32_t *issuer_at,
+                                                     size_t issuer_cap, tess_bundle *out);
+
 /* For messages about a refused bundle: how many signatures it carries and
  * how many distinct keys of `keys` made a valid one. TESS_ERR_BAD_BUNDLE
  * when it is not a COSE_Sign at all. */
