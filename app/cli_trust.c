@@ -9,7 +9,7 @@
 #include "tessera/tess_crypto.h"
 #include "tessera/tess_issue.h"
 
-#define MAX_ISSUERS 1024u
+#define MAX_ISSUERS 100000u
 #define MAX_ALLOWED 64u
 #define MAX_PATHWAYS 256u
 #define MAX_REQUIREMENTS 64u
@@ -83,9 +83,9 @@ int cmd_root(args *a)
 /* ---- bundle create ---- */
 
 typedef struct {
-    tess_issuer_in issuers[MAX_ISSUERS];
-    const char *allowed[MAX_ISSUERS][MAX_ALLOWED];
-    size_t n_issuers;
+    tess_issuer_in *issuers;         /* grown as issuers come */
+    const char *(*allowed)[MAX_ALLOWED]; /* one table per issuer, beside it */
+    size_t n_issuers, cap_issuers;
     tess_pathway_in pathways[MAX_PATHWAYS];
     const char *req_iss[MAX_PATHWAYS][MAX_REQUIREMENTS];
     const char *req_ach[MAX_PATHWAYS][MAX_REQUIREMENTS];
@@ -98,15 +98,21 @@ typedef struct {
     uint64_t version, issued_at, expires;
     bool have_version, have_expires;
     const char *publisher;
-    char *strings[8192];   /* copies of manifest values, freed at the end */
-    size_t n_strings;
+    char **strings;        /* copies of manifest values, freed at the end */
+    size_t n_strings, cap_strings;
     const char *base_dir;  /* of the manifest, for relative paths */
 } builder;
 
 static const char *keep(builder *b, const char *s)
 {
-    if (b->n_strings == sizeof b->strings / sizeof b->strings[0])
-        return NULL;
+    if (b->n_strings == b->cap_strings) {
+        size_t cap = b->cap_strings ? b->cap_strings * 2 : 256;
+        char **bigger = realloc(b->strings, cap * sizeof *bigger);
+        if (!bigger)
+            return NULL;
+        b->strings = bigger;
+        b->cap_strings = cap;
+    }
     char *copy = strdup(s);
     if (copy)
         b->strings[b->n_strings++] = copy;
@@ -119,6 +125,78 @@ static bool set_time(const char *where, const char *key, const char *v, uint64_t
         return true;
     fprintf(stderr, "%s: %s: '%s' is not a time (Unix seconds or YYYY-MM-DD)\n", where, key, v);
     return false;
+}
+
+static bool builder_set(builder *b, const char *key, const char *v, const char *where);
+
+/* A file of lines, each handed to fn; '#' starts a comment line. */
+static bool each_line(builder *b, const char *path, const char *what,
+                      bool (*fn)(builder *, char *, const char *))
+{
+    char full[4096];
+    if (b->base_dir && path[0] != '/')
+        snprintf(full, sizeof full, "%s/%s", b->base_dir, path);
+    else
+        snprintf(full, sizeof full, "%s", path);
+    size_t len;
+    uint8_t *buf = read_file(full, 512u * 1024u * 1024u, &len);
+    if (!buf)
+        return false;
+    bool ok = true;
+    unsigned line_no = 0;
+    for (char *line = (char *)buf, *next; ok && line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        line_no++;
+        line[strcspn(line, "\r")] = '\0';
+        if (*line == '\0' || *line == '#')
+            continue;
+        char where[4200];
+        snprintf(where, sizeof where, "%s:%u (%s)", full, line_no, what);
+        ok = fn(b, line, where);
+    }
+    free(buf);
+    return ok;
+}
+
+/* An issuers file line: PUBKEY<TAB>ISS<TAB>NAME[<TAB>NOT_BEFORE<TAB>NOT_AFTER
+ * [<TAB>PREFIX,PREFIX...]]. */
+static bool issuer_line(builder *b, char *line, const char *where)
+{
+    static const char *const keys[] = {"issuer", "iss", "name", "not_before", "not_after"};
+    char *field = line;
+    for (size_t k = 0; field; k++) {
+        char *tab = strchr(field, '\t');
+        if (tab)
+            *tab++ = '\0';
+        if (k < 5) {
+            if (!builder_set(b, keys[k], field, where))
+                return false;
+        } else {
+            for (char *p = field, *comma; p && *p; p = comma) {
+                comma = strchr(p, ',');
+                if (comma)
+                    *comma++ = '\0';
+                if (!builder_set(b, "allow", p, where))
+                    return false;
+            }
+        }
+        if (k == 0 && !tab) {
+            fprintf(stderr, "%s: give PUBKEY, ISS and NAME separated by tabs\n", where);
+            return false;
+        }
+        field = tab;
+    }
+    return true;
+}
+
+static bool revoked_line(builder *b, char *line, const char *where)
+{
+    while (*line == ' ' || *line == '\t')
+        line++;
+    line[strcspn(line, " \t")] = '\0';
+    return builder_set(b, "revoke", line, where);
 }
 
 /* One setting, from the manifest or an option. Strings are kept by b. */
@@ -144,6 +222,21 @@ static bool builder_set(builder *b, const char *key, const char *v, const char *
         if (b->n_issuers == MAX_ISSUERS) {
             fprintf(stderr, "%s: at most %u issuers\n", where, MAX_ISSUERS);
             return false;
+        }
+        if (b->n_issuers == b->cap_issuers) {
+            size_t cap = b->cap_issuers ? b->cap_issuers * 2 : 16;
+            tess_issuer_in *more = realloc(b->issuers, cap * sizeof *more);
+            if (more)
+                b->issuers = more;
+            const char *(*tables)[MAX_ALLOWED] = realloc(b->allowed, cap * sizeof *tables);
+            if (tables)
+                b->allowed = tables;
+            if (!more || !tables)
+                return false;
+            /* The tables moved: point each issuer at its own again. */
+            for (size_t i = 0; i < b->n_issuers; i++)
+                b->issuers[i].allowed = b->allowed[i];
+            b->cap_issuers = cap;
         }
         is = &b->issuers[b->n_issuers];
         memset(is, 0, sizeof *is);
@@ -233,6 +326,10 @@ static bool builder_set(builder *b, const char *key, const char *v, const char *
             b->req_ach[k][pw->n_req] = keep(b, ach);
             pw->n_req++;
         }
+    } else if (strcmp(key, "issuers_file") == 0) {
+        return each_line(b, v, "issuers file", issuer_line);
+    } else if (strcmp(key, "revoked_file") == 0) {
+        return each_line(b, v, "revoked file", revoked_line);
     } else if (strcmp(key, "new_root") == 0) {
         if (b->n_new_roots == TESS_MAX_ROOT_KEYS) {
             fprintf(stderr, "%s: at most %u new root keys\n", where, TESS_MAX_ROOT_KEYS);
@@ -333,6 +430,9 @@ static void builder_free(builder *b)
 {
     for (size_t i = 0; i < b->n_strings; i++)
         free(b->strings[i]);
+    free(b->strings);
+    free(b->issuers);
+    free(b->allowed);
     free(b->revoked);
     free(b);
 }
@@ -347,7 +447,8 @@ static const struct {
     {"--name", "name"},         {"--not-before", "not_before"}, {"--not-after", "not_after"},
     {"--allow", "allow"},       {"--revoke", "revoke"},       {"--pathway", "pathway"},
     {"--pathway-title", "title"}, {"--need", "need"},         {"--new-root", "new_root"},
-    {"--new-threshold", "new_threshold"},
+    {"--new-threshold", "new_threshold"}, {"--issuers-file", "issuers_file"},
+    {"--revoked-file", "revoked_file"},
 };
 
 static int bundle_create(args *a)
