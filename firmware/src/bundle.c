@@ -54,34 +54,55 @@ size_t tess_bundle_scratch_size(size_t file_len)
 static bool parse_issuer(tess_cbor c, tess_issuer *out)
 {
     memset(out, 0, sizeof *out);
-    tess_cbor_item m;
+    tess_cbor_item m, k, v;
     if (!read_as(&c, TESS_CBOR_MAP, &m))
         return false;
-    tess_span kid, pk;
-    tess_cbor allowed;
-    uint64_t n_allowed = 0;
-    if (field_bstr(&c, m.val, 1, &kid) != FIELD_OK || kid.len != TESS_KID_LEN ||
-        field_bstr(&c, m.val, 2, &pk) != FIELD_OK || pk.len != TESS_PK_LEN ||
-        field_tstr(&c, m.val, 3, &out->iss) != FIELD_OK ||
-        field_tstr(&c, m.val, 4, &out->name) != FIELD_OK ||
-        field_uint(&c, m.val, 5, &out->not_before) != FIELD_OK ||
-        field_uint(&c, m.val, 6, &out->not_after) != FIELD_OK)
-        return false;
-    switch (field_array(&c, m.val, 7, &allowed, &n_allowed)) {
-    case FIELD_ABSENT:
-        out->any_achievement = true;
-        break;
-    case FIELD_OK:
-        if (!tstr_items(allowed, n_allowed, &out->allowed))
+    /* One pass over the entry (a bundle may hold thousands): each known
+     * key typed where it stands; the strict check refused repeated keys. */
+    unsigned seen = 0;
+    out->any_achievement = true;
+    for (uint64_t i = 0; i < m.val; i++) {
+        int64_t key = 0;
+        tess_cbor at = c;
+        if (tess_cbor_read(&at, &k) == TESS_OK && tess_cbor_int_value(&k, &key) && key >= 1 &&
+            key <= 7) {
+            c = at;
+        } else {
+            if (tess_cbor_skip(&c) != TESS_OK || tess_cbor_skip(&c) != TESS_OK)
+                return false;
+            continue;
+        }
+        static const uint8_t want[8] = {0, TESS_CBOR_BSTR, TESS_CBOR_BSTR, TESS_CBOR_TSTR,
+                                        TESS_CBOR_TSTR, TESS_CBOR_UINT, TESS_CBOR_UINT,
+                                        TESS_CBOR_ARRAY};
+        if (!read_as(&c, want[key], &v))
             return false;
-        out->n_allowed = (size_t)n_allowed;
-        break;
-    default:
-        return false;
+        seen |= 1u << key;
+        switch (key) {
+        case 1:
+            if (v.str.len != TESS_KID_LEN)
+                return false;
+            out->kid = v.str.ptr;
+            break;
+        case 2:
+            if (v.str.len != TESS_PK_LEN)
+                return false;
+            out->pk = v.str.ptr;
+            break;
+        case 3: out->iss = v.str; break;
+        case 4: out->name = v.str; break;
+        case 5: out->not_before = v.val; break;
+        case 6: out->not_after = v.val; break;
+        default:
+            if (!tstr_items(c, v.val, &out->allowed))
+                return false;
+            c.p = out->allowed.ptr + out->allowed.len;
+            out->n_allowed = (size_t)v.val;
+            out->any_achievement = false;
+            break;
+        }
     }
-    out->kid = kid.ptr;
-    out->pk = pk.ptr;
-    return true;
+    return (seen & 0x7E) == 0x7E;
 }
 
 static bool kid_matches_key(const tess_issuer *is)
