@@ -1490,7 +1490,7 @@ static void usage_errors(void **state)
         {"qr: bad --ecc", {"qr", "--ecc", "X", "HELLO"}, "--ecc must be L, M, Q or H"},
         {"qr: no text", {"qr"}, "give the text"},
         {"issue: no key", {"issue", "--iss", TK_ISS}, "--key is required"},
-        {"bundle: no subcommand", {"bundle"}, "'create'"},
+        {"bundle: no subcommand", {"bundle"}, "create, install, import and status"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         c->label = cases[i].name;
@@ -1502,7 +1502,7 @@ static void usage_errors(void **state)
 
     /* help: every command is listed; help for one; an unknown one is 2. */
     RUN(c, "help");
-    EXPECT(c, 0, "tessera verify --root FILE --bundle FILE", NULL);
+    EXPECT(c, 0, "tessera verify (--state DIR | --root FILE --bundle FILE)", NULL);
     static const char *const names[] = {"keygen", "issue", "root init", "bundle create", "verify",
                                         "inspect", "qr"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
