@@ -50,7 +50,7 @@ asan: deps
 bench: deps
 	$(MAKE) all
 	./$(BUILD)/tess_bench
-	@if command -v valgrind >/dev/null; then ./$(BUILD)/tess_bench --callgrind; fi
+	./$(BUILD)/tess_bench_bundle
 
 demo: deps configure
 	cmake --build $(BUILD) -j $(JOBS) --target tessera
