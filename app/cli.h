@@ -43,7 +43,8 @@ uint64_t now_seconds(void);
 /* ---- files ---- */
 
 /* Reads at most max bytes of path ("-" is standard input) into a new
- * buffer. On error prints "path: why" and returns NULL. */
+ * buffer. On error prints "path: why" and returns NULL with errno set
+ * (EFBIG when the file is larger than max). */
 uint8_t *read_file(const char *path, size_t max, size_t *len);
 /* Writes a file whole (temp file, fsync, rename); mode 0644. */
 bool write_file(const char *path, const uint8_t *data, size_t len);

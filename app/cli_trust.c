@@ -1,5 +1,6 @@
 /* tessera root init, tessera bundle create. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -654,12 +655,19 @@ static int bundle_install(args *a, bool import)
         size_t len;
         uint8_t *file = read_file(src, TESS_MAX_BUNDLE_FILE, &len);
         if (!file) {
+            /* Over the size cap: no bundle is that large, refused. Not
+             * readable: an error. Either way nothing changes. */
+            int e = errno;
             memset(&r, 0, sizeof r);
-            /* Over the size cap, or unreadable: either way nothing changes. */
-            r.reason = TESS_ERR_BAD_BUNDLE;
-            snprintf(r.message, sizeof r.message,
-                     "%s: cannot be read whole, or larger than %u MiB; nothing was changed", src,
-                     TESS_MAX_BUNDLE_FILE >> 20);
+            r.reason = e == EFBIG ? TESS_ERR_BAD_BUNDLE : TESS_ERR_ARG;
+            r.error = e != EFBIG;
+            if (e == EFBIG)
+                snprintf(r.message, sizeof r.message,
+                         "%s: larger than %u MiB, more than any trust bundle (bad_bundle); "
+                         "nothing was changed", src, TESS_MAX_BUNDLE_FILE >> 20);
+            else
+                snprintf(r.message, sizeof r.message, "%s: cannot be read: %s; nothing was changed",
+                         src, strerror(e));
             return report_install(&r, as_json);
         }
         state_install(state, root, file, len, &r);

@@ -145,7 +145,28 @@ uint64_t now_seconds(void)
 uint8_t *read_file(const char *path, size_t max, size_t *len)
 {
     bool is_stdin = strcmp(path, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    FILE *f = stdin;
+    if (!is_stdin) {
+        /* Non-blocking open, so that a FIFO nobody writes to reads as empty
+         * instead of hanging; reads then block as usual. */
+        int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        struct stat st;
+        if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+            close(fd);
+            fd = -1;
+            errno = EISDIR;
+        }
+        if (fd >= 0) {
+            int flags = fcntl(fd, F_GETFL);
+            if (flags >= 0)
+                fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+            f = fdopen(fd, "rb");
+            if (!f)
+                close(fd);
+        } else {
+            f = NULL;
+        }
+    }
     if (!f) {
         fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
         return NULL;
@@ -158,6 +179,7 @@ uint8_t *read_file(const char *path, size_t max, size_t *len)
                 fprintf(stderr, "%s: larger than %zu bytes, refused\n", path, max);
                 free(buf);
                 buf = NULL;
+                errno = EFBIG;
                 break;
             }
             uint8_t *bigger = realloc(buf, cap * 2 + 1);
@@ -173,18 +195,24 @@ uint8_t *read_file(const char *path, size_t max, size_t *len)
         n += got;
         if (got == 0) {
             if (ferror(f)) {
-                fprintf(stderr, "%s: read error: %s\n", path, strerror(errno));
+                int e = errno;
+                fprintf(stderr, "%s: read error: %s\n", path, strerror(e));
                 free(buf);
                 buf = NULL;
+                errno = e ? e : EIO;
             }
             break;
         }
     }
-    if (!is_stdin)
+    if (!is_stdin) {
+        int e = errno;
         fclose(f);
+        errno = e;
+    }
     if (buf && n > max) {
         fprintf(stderr, "%s: larger than %zu bytes, refused\n", path, max);
         free(buf);
+        errno = EFBIG;
         return NULL;
     }
     if (buf) {

@@ -96,6 +96,27 @@ static void remove_generation(const char *dir, unsigned gen)
     rmdir(path);
 }
 
+/* Removes every generation but `keep`: what power cuts after a switch, or
+ * during a write, left behind (best effort). */
+static void remove_other_generations(const char *dir, unsigned keep)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    unsigned stale[64];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 64) {
+        unsigned gen;
+        char tail;
+        if (sscanf(e->d_name, "gen-%8u%c", &gen, &tail) == 1 && gen != keep)
+            stale[n++] = gen;
+    }
+    closedir(d);
+    for (size_t i = 0; i < n; i++)
+        remove_generation(dir, stale[i]);
+}
+
 /* ---- the floor ---- */
 
 static uint64_t read_floor(const char *dir)
@@ -397,8 +418,7 @@ void state_install(const char *dir, const char *root_path, const uint8_t *file, 
         if (commit(dir, gen, root_bytes, root_len, file, len, r)) {
             r->generation = gen;
             state_advance_floor(dir, b.issued_at);
-            if (cur.generation)
-                remove_generation(dir, cur.generation);
+            remove_other_generations(dir, gen);
             snprintf(r->message, sizeof r->message, "installed version %llu%s%s",
                      (unsigned long long)b.version,
                      r->old_version ? " over an older version" : " (first bundle)",
