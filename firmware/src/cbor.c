@@ -169,6 +169,11 @@ typedef struct {
     unsigned max_depth;
     size_t max_string;
     const uint8_t *exempt;
+    /* Key comparisons left. Comparing keys by value can take quadratic
+     * time (thousands of text keys, or maps as keys in another order); an
+     * unsigned bundle must not buy seconds of work before its signatures
+     * are looked at, so the work is capped in proportion to the input. */
+    size_t budget;
 } check_rules;
 
 static bool key_is_small_int(const tess_cbor_item *k, unsigned *bit)
@@ -212,18 +217,18 @@ static uint64_t float_bits(const tess_cbor_item *it)
     return sign << 63 | exp << 52 | man;
 }
 
-static bool value_equal(tess_span a, tess_span b);
+static bool value_equal(check_rules *r, tess_span a, tess_span b);
 
 /* Whether the pair (key, value) at a's cursor has an equal pair in the map
  * whose n pairs start at b. */
-static bool pair_in(tess_span key, tess_span val, tess_cbor b, uint64_t n)
+static bool pair_in(check_rules *r, tess_span key, tess_span val, tess_cbor b, uint64_t n)
 {
     for (uint64_t i = 0; i < n; i++) {
         tess_span kb, vb;
         if (tess_cbor_take(&b, &kb) != TESS_OK || tess_cbor_take(&b, &vb) != TESS_OK)
             return false;
-        if (value_equal(key, kb))
-            return value_equal(val, vb);
+        if (value_equal(r, key, kb))
+            return value_equal(r, val, vb);
     }
     return false;
 }
@@ -232,8 +237,11 @@ static bool pair_in(tess_span key, tess_span val, tess_cbor b, uint64_t n)
  * an integer in any width, the same string, floats of equal value (0.0 and
  * -0.0 too), equal tags, arrays element by element, maps in any order.
  * Both items were checked strict, so the recursion is bounded by depth. */
-static bool value_equal(tess_span a, tess_span b)
+static bool value_equal(check_rules *r, tess_span a, tess_span b)
 {
+    if (r->budget == 0)
+        return false;
+    r->budget--;
     tess_cbor ca = tess_cbor_at(a), cb = tess_cbor_at(b);
     tess_cbor_item ka, kb;
     if (tess_cbor_read(&ca, &ka) != TESS_OK || tess_cbor_read(&cb, &kb) != TESS_OK ||
@@ -259,7 +267,7 @@ static bool value_equal(tess_span a, tess_span b)
     case TESS_CBOR_TAG: {
         tess_span ia, ib;
         return ka.val == kb.val && tess_cbor_take(&ca, &ia) == TESS_OK &&
-               tess_cbor_take(&cb, &ib) == TESS_OK && value_equal(ia, ib);
+               tess_cbor_take(&cb, &ib) == TESS_OK && value_equal(r, ia, ib);
     }
     case TESS_CBOR_ARRAY:
         if (ka.val != kb.val)
@@ -267,7 +275,7 @@ static bool value_equal(tess_span a, tess_span b)
         for (uint64_t i = 0; i < ka.val; i++) {
             tess_span ia, ib;
             if (tess_cbor_take(&ca, &ia) != TESS_OK || tess_cbor_take(&cb, &ib) != TESS_OK ||
-                !value_equal(ia, ib))
+                !value_equal(r, ia, ib))
                 return false;
         }
         return true;
@@ -277,16 +285,16 @@ static bool value_equal(tess_span a, tess_span b)
         for (uint64_t i = 0; i < ka.val; i++) {
             tess_span key, val;
             if (tess_cbor_take(&ca, &key) != TESS_OK || tess_cbor_take(&ca, &val) != TESS_OK ||
-                !pair_in(key, val, cb, kb.val))
+                !pair_in(r, key, val, cb, kb.val))
                 return false;
         }
         return true;
     }
 }
 
-static tess_status check_item(tess_cbor *c, const check_rules *r, unsigned depth);
+static tess_status check_item(tess_cbor *c, check_rules *r, unsigned depth);
 
-static tess_status check_map(tess_cbor *c, const check_rules *r, unsigned depth,
+static tess_status check_map(tess_cbor *c, check_rules *r, unsigned depth,
                              uint64_t n)
 {
     /* Small integer keys, the usual case, are checked for repeats with a
@@ -315,8 +323,10 @@ static tess_status check_map(tess_cbor *c, const check_rules *r, unsigned depth,
                 tess_span prev;
                 if (tess_cbor_take(&walk, &prev) != TESS_OK || tess_cbor_skip(&walk) != TESS_OK)
                     return TESS_ERR_CBOR_MALFORMED;
-                if (value_equal(prev, key))
+                if (value_equal(r, prev, key))
                     return TESS_ERR_CBOR_DUP_KEY;
+                if (r->budget == 0)
+                    return TESS_ERR_CBOR_TOO_COMPLEX;
             }
         }
         if ((st = check_item(c, r, depth)) != TESS_OK)
@@ -325,7 +335,7 @@ static tess_status check_map(tess_cbor *c, const check_rules *r, unsigned depth,
     return TESS_OK;
 }
 
-static tess_status check_item(tess_cbor *c, const check_rules *r, unsigned depth)
+static tess_status check_item(tess_cbor *c, check_rules *r, unsigned depth)
 {
     tess_cbor_item it;
     tess_status st = tess_cbor_read(c, &it);
@@ -359,7 +369,8 @@ static tess_status check_item(tess_cbor *c, const check_rules *r, unsigned depth
 
 tess_status tess_cbor_check(tess_span item, const tess_cbor_rules *rules)
 {
-    check_rules r = {TESS_MAX_DEPTH, 0, NULL};
+    check_rules r = {TESS_MAX_DEPTH, 0, NULL, 0};
+    r.budget = item.len * TESS_KEY_WORK_PER_BYTE + 4096;
     if (rules) {
         if (rules->max_depth)
             r.max_depth = rules->max_depth;

@@ -21,6 +21,8 @@ static const reason_entry reasons[] = {
     {TESS_ERR_CBOR_TRAILING, "cbor_trailing_bytes", "there are bytes after the CBOR item"},
     {TESS_ERR_CBOR_STRING_LIMIT, "cbor_string_too_long", "a CBOR string is longer than allowed"},
     {TESS_ERR_CBOR_TYPE, "cbor_wrong_type", "a CBOR item has the wrong type"},
+    {TESS_ERR_CBOR_TOO_COMPLEX, "cbor_too_complex",
+     "the CBOR map keys would take too long to compare (a denial-of-service shape)"},
     {TESS_ERR_BAD_COSE, "bad_cose", "the signed envelope (COSE_Sign1) is malformed"},
     {TESS_ERR_BAD_ALG, "bad_alg", "the signature algorithm is missing or not Ed25519"},
     {TESS_ERR_UNKNOWN_ISSUER, "unknown_issuer", "the issuer's key is not in the trust bundle"},

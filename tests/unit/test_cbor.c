@@ -20,9 +20,11 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tessera/tess_cbor.h"
 #include "testkit.h"
+#include "tessera/tess_issue.h"
 
 #define EXPECT_STATUS(got, want, name)                                                   \
     do {                                                                                 \
@@ -1116,9 +1118,72 @@ static void put_head(void **state)
     printf("cbor put_head: %zu cases\n", n);
 }
 
+/* A quadratic-time shape (found by fuzzing): two map keys that are maps of
+ * 6500 pairs each, the second in reverse order. Comparing them by value
+ * pair by pair takes seconds; the strict check stops at a work cap in
+ * proportion to the input, so it refuses fast. Thousands of text keys are
+ * the other quadratic shape. */
+static void quadratic_keys_capped(void **state)
+{
+    (void)state;
+    enum { PAIRS = 6500 };
+    static uint8_t buf[1 << 18];
+    tess_enc e;
+    tess_enc_init(&e, buf, sizeof buf);
+    tess_enc_map(&e, 2);
+    tess_enc_map(&e, PAIRS);
+    for (int i = 0; i < PAIRS; i++) {
+        tess_enc_uint(&e, (uint64_t)i);
+        tess_enc_uint(&e, 0);
+    }
+    tess_enc_uint(&e, 0);
+    tess_enc_map(&e, PAIRS);
+    for (int i = PAIRS - 1; i >= 0; i--) {
+        tess_enc_uint(&e, (uint64_t)i);
+        tess_enc_uint(&e, i == PAIRS - 1 ? 1 : 0);
+    }
+    tess_enc_uint(&e, 0);
+    assert_false(e.overflow);
+    tess_span item = {buf, e.len};
+    clock_t t0 = clock();
+    tess_status st = tess_cbor_check(item, NULL);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    assert_int_equal(st, TESS_ERR_CBOR_TOO_COMPLEX);
+    printf("quadratic keys: refused as too complex in %.3f s\n", secs);
+    assert_true(secs < 0.5);
+    /* 20,000 distinct text keys: also bounded, also refused quickly */
+    tess_enc_init(&e, buf, sizeof buf);
+    tess_enc_map(&e, 20000);
+    for (int i = 0; i < 20000; i++) {
+        char k[8];
+        snprintf(k, sizeof k, "%05d", i);
+        tess_enc_tstr(&e, k, 5);
+        tess_enc_uint(&e, 0);
+    }
+    assert_false(e.overflow);
+    item.len = e.len;
+    t0 = clock();
+    st = tess_cbor_check(item, NULL);
+    secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    assert_int_equal(st, TESS_ERR_CBOR_TOO_COMPLEX);
+    assert_true(secs < 0.5);
+    /* a map with a few dozen text keys, as real data has, is fine */
+    tess_enc_init(&e, buf, sizeof buf);
+    tess_enc_map(&e, 40);
+    for (int i = 0; i < 40; i++) {
+        char k[8];
+        snprintf(k, sizeof k, "key%02d", i);
+        tess_enc_tstr(&e, k, 5);
+        tess_enc_uint(&e, 0);
+    }
+    item.len = e.len;
+    assert_int_equal(tess_cbor_check(item, NULL), TESS_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(quadratic_keys_capped),
         cmocka_unit_test(rfc8949_bad),
         cmocka_unit_test(appendix_a),
         cmocka_unit_test(strict_table),

@@ -23,6 +23,11 @@
  *   TESS_ERR_CBOR_TRAILING      bytes after the item
  *   TESS_ERR_CBOR_STRING_LIMIT  a string longer than max_string (except the
  *                               one whose head starts at `exempt`)
+ *   TESS_ERR_CBOR_TOO_COMPLEX   map keys (other than small integers) that
+ *                               would take more than TESS_KEY_WORK_PER_BYTE
+ *                               comparisons per input byte to tell apart:
+ *                               never so in real data, always so in a
+ *                               quadratic-time attack
  * It does not check: the type of a tag's content (tag 0 holding a number is
  * accepted), nor what any value means.
  *

@@ -45,6 +45,7 @@ typedef enum {
     TESS_ERR_CBOR_TRAILING = 25,
     TESS_ERR_CBOR_STRING_LIMIT = 26,
     TESS_ERR_CBOR_TYPE = 27,
+    TESS_ERR_CBOR_TOO_COMPLEX = 28,
 
     /* COSE */
     TESS_ERR_BAD_COSE = 30,
@@ -118,6 +119,9 @@ const char *tess_reason_text(tess_status s);
 
 /* Root keys in a root file or new_roots: a fleet has a handful. */
 #define TESS_MAX_ROOT_KEYS 16u
+/* Map-key comparisons a strict check may make per input byte (plus 4096):
+ * keeps duplicate detection linear in the input, whatever the keys. */
+#define TESS_KEY_WORK_PER_BYTE 16u
 /* Signatures on one bundle: more than twice the root keys is an attack. */
 #define TESS_MAX_BUNDLE_SIGS 32u
 
