@@ -323,8 +323,7 @@ void state_install(const char *dir, const char *root_path, const uint8_t *file, 
     if (!state_load(&cur, dir, err, sizeof err)) {
         r->error = true;
         r->reason = TESS_ERR_ARG;
-        memcpy(r->message, err, sizeof r->message - 1);
-        r->message[sizeof r->message - 1] = 0;
+        snprintf(r->message, sizeof r->message, "%s", err);
         return;
     }
     uint8_t *provisioned = NULL;

@@ -56,7 +56,7 @@ typedef struct {
     uint64_t new_version;
     bool rotated;
     unsigned generation;
-    char message[1024];         /* what happened, for people */
+    char message[2048];         /* what happened, for people */
 } install_result;
 
 /* Verifies `file` against the roots in force (or, on a kiosk not yet
