@@ -49,7 +49,7 @@ asan: deps
 
 bench: deps
 	$(MAKE) all
-	./$(BUILD)/tess_bench
+	./$(BUILD)/tess_bench --all
 	./$(BUILD)/tess_bench_bundle
 
 demo: deps configure
