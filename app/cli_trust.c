@@ -130,7 +130,10 @@ static bool set_time(const char *where, const char *key, const char *v, uint64_t
 
 static bool builder_set(builder *b, const char *key, const char *v, const char *where);
 
-/* A file of lines, each handed to fn; '#' starts a comment line. */
+/* A file of lines, each handed to fn without its leading blanks; '#'
+ * starts a comment line. A relative path is taken from the manifest's
+ * folder when one is being read. Errors name the file and line. With no
+ * `what`, the file is a manifest. */
 static bool each_line(builder *b, const char *path, const char *what,
                       bool (*fn)(builder *, char *, const char *))
 {
@@ -143,6 +146,16 @@ static bool each_line(builder *b, const char *path, const char *what,
     uint8_t *buf = read_file(full, 512u * 1024u * 1024u, &len);
     if (!buf)
         return false;
+    const char *outer_base = b->base_dir;
+    if (!what) {
+        /* A manifest: the files it names are found from its own folder. */
+        char *slash = strrchr(full, '/');
+        if (slash)
+            *slash = '\0';
+        b->base_dir = slash ? keep(b, full) : ".";
+        if (slash)
+            *slash = '/';
+    }
     bool ok = true;
     unsigned line_no = 0;
     for (char *line = (char *)buf, *next; ok && line && *line; line = next) {
@@ -151,13 +164,19 @@ static bool each_line(builder *b, const char *path, const char *what,
             *next++ = '\0';
         line_no++;
         line[strcspn(line, "\r")] = '\0';
+        while (*line == ' ' || *line == '\t')
+            line++;
         if (*line == '\0' || *line == '#')
             continue;
         char where[4200];
-        snprintf(where, sizeof where, "%s:%u (%s)", full, line_no, what);
+        if (what)
+            snprintf(where, sizeof where, "%s:%u (%s)", full, line_no, what);
+        else
+            snprintf(where, sizeof where, "%s:%u", full, line_no);
         ok = fn(b, line, where);
     }
     free(buf);
+    b->base_dir = outer_base;
     return ok;
 }
 
@@ -351,45 +370,23 @@ static bool builder_set(builder *b, const char *key, const char *v, const char *
     return true;
 }
 
+/* A manifest line: KEY VALUE, the value to the end of the line. */
+static bool manifest_line(builder *b, char *line, const char *where)
+{
+    char *value = line + strcspn(line, " \t");
+    if (*value)
+        *value++ = '\0';
+    while (isspace((unsigned char)*value))
+        value++;
+    size_t vl = strlen(value);
+    while (vl > 0 && isspace((unsigned char)value[vl - 1]))
+        value[--vl] = '\0';
+    return builder_set(b, line, value, where);
+}
+
 static bool load_manifest(builder *b, const char *path)
 {
-    size_t len;
-    uint8_t *buf = read_file(path, 16u * 1024u * 1024u, &len);
-    if (!buf)
-        return false;
-    char *dir = strdup(path);
-    char *slash = dir ? strrchr(dir, '/') : NULL;
-    if (slash)
-        *slash = '\0';
-    b->base_dir = slash ? keep(b, dir) : ".";
-    free(dir);
-    bool ok = true;
-    unsigned line_no = 0;
-    for (char *line = (char *)buf, *next; ok && line && *line; line = next) {
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
-        line_no++;
-        line[strcspn(line, "\r")] = '\0';
-        while (isspace((unsigned char)*line))
-            line++;
-        if (*line == '\0' || *line == '#')
-            continue;
-        char *value = line + strcspn(line, " \t");
-        if (*value)
-            *value++ = '\0';
-        while (isspace((unsigned char)*value))
-            value++;
-        size_t vl = strlen(value);
-        while (vl > 0 && isspace((unsigned char)value[vl - 1]))
-            value[--vl] = '\0';
-        char where[4200];
-        snprintf(where, sizeof where, "%s:%u", path, line_no);
-        ok = builder_set(b, line, value, where);
-    }
-    free(buf);
-    b->base_dir = NULL;
-    return ok;
+    return each_line(b, path, NULL, manifest_line);
 }
 
 static bool builder_check(const builder *b, const char *where)
