@@ -21,58 +21,33 @@
 
 static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
-#define EXPECT_STATUS(got, want, name)                                                   \
-    do {                                                                                 \
-        tess_status got_ = (got);                                                        \
-        if (got_ != (want))                                                              \
-            print_error("case %s: got %s (%d), want %s (%d)\n", (name), tess_reason(got_), \
-                        (int)got_, tess_reason(want), (int)(want));                      \
-        assert_int_equal(got_, (want));                                                  \
-    } while (0)
-
-static cJSON *load_json(const char *path)
-{
-    char *text = tk_read_file(path, NULL);
-    cJSON *j = cJSON_Parse(text);
-    free(text);
-    assert_non_null(j);
-    return j;
-}
-
-static const char *str_of(const cJSON *obj, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    assert_true(cJSON_IsString(v));
-    return v->valuestring;
-}
-
 /* ---- the RFC 9285 vectors ---- */
 
 static void rfc9285_valid(void **state)
 {
     (void)state;
-    cJSON *j = load_json("rfc9285-base45/base45_vectors.json");
+    cJSON *j = tk_load_json("rfc9285-base45/base45_vectors.json");
     const cJSON *valid = cJSON_GetObjectItemCaseSensitive(j, "valid");
     assert_true(cJSON_IsArray(valid));
     size_t n = 0;
     const cJSON *e;
     cJSON_ArrayForEach(e, valid)
     {
-        const char *enc = str_of(e, "encoded");
-        const char *hex = str_of(e, "bytes_hex");
+        const char *enc = tk_json_str(e, "encoded");
+        const char *hex = tk_json_str(e, "bytes_hex");
         uint8_t want[256], got[256];
         size_t want_len = tk_unhex(hex, want, sizeof want);
         assert_true(want_len != (size_t)-1);
 
         size_t got_len = 99;
-        EXPECT_STATUS(tess_b45_decode(enc, strlen(enc), got, sizeof got, &got_len), TESS_OK, enc);
+        TK_EXPECT_STATUS(tess_b45_decode(enc, strlen(enc), got, sizeof got, &got_len), TESS_OK, enc);
         assert_int_equal(got_len, want_len);
         assert_memory_equal(got, want, want_len);
         assert_int_equal(tess_b45_decoded_len(strlen(enc)), want_len);
 
         char text[512];
         size_t text_len = 99;
-        EXPECT_STATUS(tess_b45_encode(want, want_len, text, sizeof text, &text_len), TESS_OK, hex);
+        TK_EXPECT_STATUS(tess_b45_encode(want, want_len, text, sizeof text, &text_len), TESS_OK, hex);
         assert_int_equal(text_len, strlen(enc));
         assert_memory_equal(text, enc, text_len);
         assert_int_equal(tess_b45_encoded_len(want_len), text_len);
@@ -86,17 +61,17 @@ static void rfc9285_valid(void **state)
 static void rfc9285_invalid(void **state)
 {
     (void)state;
-    cJSON *j = load_json("rfc9285-base45/base45_vectors.json");
+    cJSON *j = tk_load_json("rfc9285-base45/base45_vectors.json");
     const cJSON *invalid = cJSON_GetObjectItemCaseSensitive(j, "invalid");
     assert_true(cJSON_IsArray(invalid));
     size_t n = 0;
     const cJSON *e;
     cJSON_ArrayForEach(e, invalid)
     {
-        const char *enc = str_of(e, "encoded");
+        const char *enc = tk_json_str(e, "encoded");
         uint8_t out[64];
         size_t out_len = 99;
-        EXPECT_STATUS(tess_b45_decode(enc, strlen(enc), out, sizeof out, &out_len),
+        TK_EXPECT_STATUS(tess_b45_decode(enc, strlen(enc), out, sizeof out, &out_len),
                       TESS_ERR_BAD_BASE45, enc);
         assert_int_equal(out_len, 0);
         n++;
@@ -160,7 +135,7 @@ static void decode_table(void **state)
         const b45_case *c = &decode_cases[i];
         uint8_t out[64];
         size_t out_len = 99;
-        EXPECT_STATUS(tess_b45_decode(c->text, strlen(c->text), out, sizeof out, &out_len),
+        TK_EXPECT_STATUS(tess_b45_decode(c->text, strlen(c->text), out, sizeof out, &out_len),
                       c->want, c->why);
         if (c->want == TESS_OK) {
             uint8_t want[64];
@@ -181,7 +156,7 @@ static void embedded_nul(void **state)
     (void)state;
     uint8_t out[8];
     size_t out_len = 99;
-    EXPECT_STATUS(tess_b45_decode("BB\0", 3, out, sizeof out, &out_len), TESS_ERR_BAD_BASE45,
+    TK_EXPECT_STATUS(tess_b45_decode("BB\0", 3, out, sizeof out, &out_len), TESS_ERR_BAD_BASE45,
                   "NUL");
     assert_int_equal(out_len, 0);
     printf("b45 embedded NUL: 1 case\n");
@@ -206,7 +181,7 @@ static void lengths(void **state)
     for (size_t len = 1; len < sizeof text; len += 3) {
         uint8_t out[16];
         size_t out_len = 99;
-        EXPECT_STATUS(tess_b45_decode(text, len, out, sizeof out, &out_len),
+        TK_EXPECT_STATUS(tess_b45_decode(text, len, out, sizeof out, &out_len),
                       TESS_ERR_BAD_BASE45, "n % 3 == 1");
         assert_int_equal(out_len, 0);
         n++;
@@ -227,19 +202,19 @@ static void buffers(void **state)
         uint8_t out[16];
         size_t out_len = 99;
         size_t len = strlen(dec[i].text);
-        EXPECT_STATUS(tess_b45_decode(dec[i].text, len, out, dec[i].need - 1, &out_len),
+        TK_EXPECT_STATUS(tess_b45_decode(dec[i].text, len, out, dec[i].need - 1, &out_len),
                       TESS_ERR_BUFFER, dec[i].text);
         assert_int_equal(out_len, 0);
-        EXPECT_STATUS(tess_b45_decode(dec[i].text, len, out, dec[i].need, &out_len), TESS_OK,
+        TK_EXPECT_STATUS(tess_b45_decode(dec[i].text, len, out, dec[i].need, &out_len), TESS_OK,
                       dec[i].text);
         assert_int_equal(out_len, dec[i].need);
-        EXPECT_STATUS(tess_b45_decode(dec[i].text, len, out, dec[i].need + 1, &out_len),
+        TK_EXPECT_STATUS(tess_b45_decode(dec[i].text, len, out, dec[i].need + 1, &out_len),
                       TESS_OK, dec[i].text);
         n += 3;
     }
     /* A bad length is bad_base45 even with no room at all. */
     size_t out_len = 99;
-    EXPECT_STATUS(tess_b45_decode("BB8B", 4, NULL, 0, &out_len), TESS_ERR_BAD_BASE45, "BB8B");
+    TK_EXPECT_STATUS(tess_b45_decode("BB8B", 4, NULL, 0, &out_len), TESS_ERR_BAD_BASE45, "BB8B");
     n++;
 
     static const struct {
@@ -251,10 +226,10 @@ static void buffers(void **state)
         size_t in_len = tk_unhex(enc[i].hex, in, sizeof in);
         char out[32];
         out_len = 99;
-        EXPECT_STATUS(tess_b45_encode(in, in_len, out, enc[i].need - 1, &out_len),
+        TK_EXPECT_STATUS(tess_b45_encode(in, in_len, out, enc[i].need - 1, &out_len),
                       TESS_ERR_BUFFER, enc[i].hex);
         assert_int_equal(out_len, 0);
-        EXPECT_STATUS(tess_b45_encode(in, in_len, out, enc[i].need, &out_len), TESS_OK,
+        TK_EXPECT_STATUS(tess_b45_encode(in, in_len, out, enc[i].need, &out_len), TESS_OK,
                       enc[i].hex);
         assert_int_equal(out_len, enc[i].need);
         n += 2;

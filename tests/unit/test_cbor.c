@@ -26,31 +26,6 @@
 #include "testkit.h"
 #include "tessera/tess_issue.h"
 
-#define EXPECT_STATUS(got, want, name)                                                   \
-    do {                                                                                 \
-        tess_status got_ = (got);                                                        \
-        if (got_ != (want))                                                              \
-            print_error("case %s: got %s (%d), want %s (%d)\n", (name), tess_reason(got_), \
-                        (int)got_, tess_reason(want), (int)(want));                      \
-        assert_int_equal(got_, (want));                                                  \
-    } while (0)
-
-static cJSON *load_json(const char *path)
-{
-    char *text = tk_read_file(path, NULL);
-    cJSON *j = cJSON_Parse(text);
-    free(text);
-    assert_non_null(j);
-    return j;
-}
-
-static const char *str_of(const cJSON *obj, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    assert_true(cJSON_IsString(v));
-    return v->valuestring;
-}
-
 /* Hex to a fresh buffer (caller frees); a hex string is never odd here. */
 static uint8_t *unhex_alloc(const char *hex, size_t *len)
 {
@@ -141,15 +116,15 @@ static const bad_case bad_cases[] = {
 static void rfc8949_bad(void **state)
 {
     (void)state;
-    cJSON *j = load_json("derived/cbor-rfc8949-bad.json");
+    cJSON *j = tk_load_json("derived/cbor-rfc8949-bad.json");
     const cJSON *tests = cJSON_GetObjectItemCaseSensitive(j, "tests");
     size_t n = 0, accepted = 0;
     size_t used[sizeof bad_cases / sizeof bad_cases[0]] = {0};
     const cJSON *e;
     cJSON_ArrayForEach(e, tests)
     {
-        const char *desc = str_of(e, "description");
-        const char *hex = str_of(e, "encoded_hex");
+        const char *desc = tk_json_str(e, "description");
+        const char *hex = tk_json_str(e, "encoded_hex");
         size_t k = 0;
         while (k < sizeof bad_cases / sizeof bad_cases[0] &&
                strcmp(bad_cases[k].description, desc) != 0)
@@ -157,7 +132,7 @@ static void rfc8949_bad(void **state)
         if (k == sizeof bad_cases / sizeof bad_cases[0])
             fail_msg("bad.cbor entry not in the table: %s", desc);
         used[k]++;
-        EXPECT_STATUS(check_hex(hex, NULL), bad_cases[k].want, desc);
+        TK_EXPECT_STATUS(check_hex(hex, NULL), bad_cases[k].want, desc);
         if (bad_cases[k].want == TESS_OK)
             accepted++;
         n++;
@@ -191,13 +166,13 @@ static const char *const appendix_indefinite[] = {
 static void appendix_a(void **state)
 {
     (void)state;
-    cJSON *j = load_json("cbor-test-vectors/appendix_a.json");
+    cJSON *j = tk_load_json("cbor-test-vectors/appendix_a.json");
     assert_true(cJSON_IsArray(j));
     size_t n = 0, ok = 0, indef = 0, bad = 0;
     const cJSON *e;
     cJSON_ArrayForEach(e, j)
     {
-        const char *hex = str_of(e, "hex");
+        const char *hex = tk_json_str(e, "hex");
         tess_status want = TESS_OK;
         for (size_t k = 0; k < sizeof appendix_indefinite / sizeof appendix_indefinite[0]; k++)
             if (strcmp(hex, appendix_indefinite[k]) == 0)
@@ -206,7 +181,7 @@ static void appendix_a(void **state)
          * under RFC 8949 (section 3.3). */
         if (strcmp(hex, "f818") == 0)
             want = TESS_ERR_CBOR_MALFORMED;
-        EXPECT_STATUS(check_hex(hex, NULL), want, hex);
+        TK_EXPECT_STATUS(check_hex(hex, NULL), want, hex);
         ok += want == TESS_OK;
         indef += want == TESS_ERR_CBOR_INDEFINITE;
         bad += want == TESS_ERR_CBOR_MALFORMED;
@@ -436,7 +411,7 @@ static void strict_table(void **state)
         tess_span s = {b, len};
         char name[160];
         snprintf(name, sizeof name, "%s (%s)", c->hex, c->why);
-        EXPECT_STATUS(tess_cbor_check(s, &rules), c->want, name);
+        TK_EXPECT_STATUS(tess_cbor_check(s, &rules), c->want, name);
         free(b);
         n++;
     }
@@ -474,10 +449,10 @@ static void string_limits(void **state)
                     tess_status want = len <= lim ? TESS_OK : TESS_ERR_CBOR_STRING_LIMIT;
                     char name[64];
                     snprintf(name, sizeof name, "major %u len %zu limit %zu", major, len, lim);
-                    EXPECT_STATUS(tess_cbor_check(s, &rules), want, name);
+                    TK_EXPECT_STATUS(tess_cbor_check(s, &rules), want, name);
                     /* the same string, exempt */
                     tess_cbor_rules ex = {0, lim, buf + wrap};
-                    EXPECT_STATUS(tess_cbor_check(s, &ex), TESS_OK, name);
+                    TK_EXPECT_STATUS(tess_cbor_check(s, &ex), TESS_OK, name);
                     n += 2;
                 }
     }
@@ -485,8 +460,8 @@ static void string_limits(void **state)
     size_t total = make_string(buf, sizeof buf, TESS_CBOR_BSTR, 65600, 0);
     tess_span s = {buf, total};
     tess_cbor_rules none = {0, 0, NULL};
-    EXPECT_STATUS(tess_cbor_check(s, &none), TESS_OK, "no limit");
-    EXPECT_STATUS(tess_cbor_check(s, NULL), TESS_OK, "no rules");
+    TK_EXPECT_STATUS(tess_cbor_check(s, &none), TESS_OK, "no limit");
+    TK_EXPECT_STATUS(tess_cbor_check(s, NULL), TESS_OK, "no rules");
     n += 2;
     printf("cbor string limits: %zu cases\n", n);
 }
@@ -519,7 +494,7 @@ static void depth_generated(void **state)
                 tess_cbor_rules rules = {maxes[m], 0, NULL};
                 char name[300];
                 snprintf(name, sizeof name, "%s x%u, max %u", kinds[k].name, d, eff);
-                EXPECT_STATUS(check_hex(hex, &rules),
+                TK_EXPECT_STATUS(check_hex(hex, &rules),
                               levels <= eff ? TESS_OK : TESS_ERR_CBOR_DEPTH, name);
                 n++;
             }
@@ -725,13 +700,13 @@ static void libcbor_vectors(void **state)
     (void)state;
     cmp_stats st;
     memset(&st, 0, sizeof st);
-    cJSON *j = load_json("cbor-test-vectors/appendix_a.json");
+    cJSON *j = tk_load_json("cbor-test-vectors/appendix_a.json");
     const cJSON *e;
-    cJSON_ArrayForEach(e, j) compare_hex(str_of(e, "hex"), &st);
+    cJSON_ArrayForEach(e, j) compare_hex(tk_json_str(e, "hex"), &st);
     cJSON_Delete(j);
-    j = load_json("derived/cbor-rfc8949-bad.json");
+    j = tk_load_json("derived/cbor-rfc8949-bad.json");
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(j, "tests"))
-        compare_hex(str_of(e, "encoded_hex"), &st);
+        compare_hex(tk_json_str(e, "encoded_hex"), &st);
     cJSON_Delete(j);
     for (size_t i = 0; i < sizeof strict_cases / sizeof strict_cases[0]; i++)
         compare_hex(strict_cases[i].hex, &st);
@@ -904,7 +879,7 @@ static void cursor_read(void **state)
         tess_span s = {b, len};
         tess_cbor c = tess_cbor_at(s);
         tess_cbor_item it;
-        EXPECT_STATUS(tess_cbor_read(&c, &it), heads[i].want, hex);
+        TK_EXPECT_STATUS(tess_cbor_read(&c, &it), heads[i].want, hex);
         if (heads[i].want == TESS_OK) {
             assert_int_equal(it.major, heads[i].major);
             assert_int_equal(it.info, heads[i].info);

@@ -24,29 +24,11 @@
 #include "tessera/tess_crypto.h"
 #include "testkit.h"
 
-#define EXPECT_STATUS(got, want, name)                                                   \
-    do {                                                                                 \
-        tess_status got_ = (got);                                                        \
-        if (got_ != (want))                                                              \
-            print_error("case %s: got %s (%d), want %s (%d)\n", (name), tess_reason(got_), \
-                        (int)got_, tess_reason(want), (int)(want));                      \
-        assert_int_equal(got_, (want));                                                  \
-    } while (0)
-
 /* RFC 8032 section 7.1 TEST 1 */
 static const char rfc8032_pk_hex[] =
     "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
 static const char rfc8032_seed_hex[] =
     "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
-
-static cJSON *load_json(const char *path)
-{
-    char *text = tk_read_file(path, NULL);
-    cJSON *j = cJSON_Parse(text);
-    free(text);
-    assert_non_null(j);
-    return j;
-}
 
 /* A string at a path of object keys, e.g. get_str(j, "output", "cbor"). */
 static const char *get_str(const cJSON *j, const char *a, const char *b)
@@ -58,18 +40,11 @@ static const char *get_str(const cJSON *j, const char *a, const char *b)
     return v->valuestring;
 }
 
-static size_t unhex(const char *hex, uint8_t *out, size_t cap)
-{
-    size_t n = tk_unhex(hex, out, cap);
-    assert_true(n != (size_t)-1);
-    return n;
-}
-
 static void rfc8032_key(uint8_t pk[32], uint8_t sk[64])
 {
     uint8_t seed[32], want_pk[32];
-    assert_int_equal(unhex(rfc8032_seed_hex, seed, 32), 32);
-    assert_int_equal(unhex(rfc8032_pk_hex, want_pk, 32), 32);
+    assert_int_equal(tk_unhex_all(rfc8032_seed_hex, seed, 32), 32);
+    assert_int_equal(tk_unhex_all(rfc8032_pk_hex, want_pk, 32), 32);
     assert_int_equal(tess_ed25519_keypair(pk, sk, seed), TESS_OK);
     assert_memory_equal(pk, want_pk, 32);
 }
@@ -85,23 +60,23 @@ static int setup(void **state)
 static void eddsa_sig_01(void **state)
 {
     (void)state;
-    cJSON *j = load_json("cose-wg-examples/eddsa-examples/eddsa-sig-01.json");
+    cJSON *j = tk_load_json("cose-wg-examples/eddsa-examples/eddsa-sig-01.json");
     uint8_t msg[512], tbs_want[512], pk[32], sk[64];
-    size_t msg_len = unhex(get_str(j, "output", "cbor"), msg, sizeof msg);
+    size_t msg_len = tk_unhex_all(get_str(j, "output", "cbor"), msg, sizeof msg);
     size_t tbs_want_len =
-        unhex(get_str(j, "intermediates", "ToBeSign_hex"), tbs_want, sizeof tbs_want);
+        tk_unhex_all(get_str(j, "intermediates", "ToBeSign_hex"), tbs_want, sizeof tbs_want);
     const cJSON *input = cJSON_GetObjectItemCaseSensitive(j, "input");
     const cJSON *key = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(input, "sign0"), "key");
     uint8_t x[32];
-    assert_int_equal(unhex(get_str(key, "x_hex", NULL), x, 32), 32);
+    assert_int_equal(tk_unhex_all(get_str(key, "x_hex", NULL), x, 32), 32);
     rfc8032_key(pk, sk);
     assert_memory_equal(pk, x, 32);
     size_t n = 0;
 
     tess_span s = {msg, msg_len};
     tess_cose_sign1 m;
-    EXPECT_STATUS(tess_cose_sign1_parse(s, 0, &m), TESS_OK, "eddsa-sig-01");
+    TK_EXPECT_STATUS(tess_cose_sign1_parse(s, 0, &m), TESS_OK, "eddsa-sig-01");
     assert_true(m.tagged);
     assert_int_equal(m.hdr.alg_state, TESS_ALG_INT);
     assert_int_equal(m.hdr.alg, TESS_COSE_ALG_EDDSA);
@@ -118,23 +93,23 @@ static void eddsa_sig_01(void **state)
     uint8_t tbs[512];
     size_t tbs_len = 99;
     tess_span none = {NULL, 0};
-    EXPECT_STATUS(tess_cose_sign1_tbs(&m, none, tbs, sizeof tbs, &tbs_len), TESS_OK, "tbs");
+    TK_EXPECT_STATUS(tess_cose_sign1_tbs(&m, none, tbs, sizeof tbs, &tbs_len), TESS_OK, "tbs");
     assert_int_equal(tbs_len, tbs_want_len);
     assert_memory_equal(tbs, tbs_want, tbs_len);
     assert_true(tbs_len <= m.protected_hdr.len + m.payload.len + TESS_COSE_TBS_OVERHEAD);
-    EXPECT_STATUS(tess_cose_sign1_tbs(&m, none, tbs, tbs_want_len - 1, &tbs_len), TESS_ERR_BUFFER,
+    TK_EXPECT_STATUS(tess_cose_sign1_tbs(&m, none, tbs, tbs_want_len - 1, &tbs_len), TESS_ERR_BUFFER,
                   "tbs N-1");
     assert_int_equal(tbs_len, 0);
-    EXPECT_STATUS(tess_cose_sign1_tbs(&m, none, tbs, tbs_want_len, &tbs_len), TESS_OK, "tbs N");
+    TK_EXPECT_STATUS(tess_cose_sign1_tbs(&m, none, tbs, tbs_want_len, &tbs_len), TESS_OK, "tbs N");
     n += 3;
 
     /* the signature */
-    EXPECT_STATUS(tess_cose_sign1_verify(&m, x, tbs, sizeof tbs), TESS_OK, "verify");
-    EXPECT_STATUS(tess_cose_sign1_verify(&m, x, tbs, tbs_want_len), TESS_OK, "verify, cap N");
-    EXPECT_STATUS(tess_cose_sign1_verify(&m, x, tbs, tbs_want_len - 1), TESS_ERR_BUFFER,
+    TK_EXPECT_STATUS(tess_cose_sign1_verify(&m, x, tbs, sizeof tbs), TESS_OK, "verify");
+    TK_EXPECT_STATUS(tess_cose_sign1_verify(&m, x, tbs, tbs_want_len), TESS_OK, "verify, cap N");
+    TK_EXPECT_STATUS(tess_cose_sign1_verify(&m, x, tbs, tbs_want_len - 1), TESS_ERR_BUFFER,
                   "verify, cap N-1");
     /* and the seam over the vector's own Sig_structure */
-    EXPECT_STATUS(tess_ed25519_verify(m.signature.ptr, tbs_want, tbs_want_len, x), TESS_OK,
+    TK_EXPECT_STATUS(tess_ed25519_verify(m.signature.ptr, tbs_want, tbs_want_len, x), TESS_OK,
                   "seam");
     /* re-signing with d_hex gives the same signature (Ed25519 is deterministic) */
     uint8_t sig[64];
@@ -145,7 +120,7 @@ static void eddsa_sig_01(void **state)
     /* external_aad goes in as the third element */
     static const uint8_t aad[3] = {1, 2, 3};
     tess_span a = {aad, sizeof aad};
-    EXPECT_STATUS(tess_cose_sign1_tbs(&m, a, tbs, sizeof tbs, &tbs_len), TESS_OK, "aad");
+    TK_EXPECT_STATUS(tess_cose_sign1_tbs(&m, a, tbs, sizeof tbs, &tbs_len), TESS_OK, "aad");
     assert_int_equal(tbs_len, tbs_want_len + 3);
     assert_memory_equal(tbs, tbs_want, 18);              /* 84 "Signature1" h'A201270300' */
     assert_memory_equal(tbs + 18, "\x43\x01\x02\x03", 4); /* h'010203' in place of h'' */
@@ -160,47 +135,47 @@ static void eddsa_sig_01(void **state)
 static void eddsa_01(void **state)
 {
     (void)state;
-    cJSON *j = load_json("cose-wg-examples/eddsa-examples/eddsa-01.json");
+    cJSON *j = tk_load_json("cose-wg-examples/eddsa-examples/eddsa-01.json");
     uint8_t msg[512], pk[32], sk[64], buf[512];
-    size_t msg_len = unhex(get_str(j, "output", "cbor"), msg, sizeof msg);
+    size_t msg_len = tk_unhex_all(get_str(j, "output", "cbor"), msg, sizeof msg);
     rfc8032_key(pk, sk);
     size_t n = 0;
 
     tess_span s = {msg, msg_len};
     tess_cose_sign m;
-    EXPECT_STATUS(tess_cose_sign_parse(s, true, &m), TESS_OK, "eddsa-01");
+    TK_EXPECT_STATUS(tess_cose_sign_parse(s, true, &m), TESS_OK, "eddsa-01");
     assert_int_equal(m.n_signers, 1);
     assert_int_equal(m.payload.len, 20);
     assert_int_equal(m.protected_hdr.len, 3); /* {3: 0} */
     tess_cose_signer sg;
-    EXPECT_STATUS(tess_cose_sign_signer(&m, 0, &sg), TESS_OK, "signer 0");
+    TK_EXPECT_STATUS(tess_cose_sign_signer(&m, 0, &sg), TESS_OK, "signer 0");
     assert_int_equal(sg.hdr.alg_state, TESS_ALG_INT);
     assert_int_equal(sg.hdr.alg, TESS_COSE_ALG_EDDSA);
     assert_true(tess_cose_alg_ok(&sg.hdr));
     assert_int_equal(sg.signature.len, 64);
-    EXPECT_STATUS(tess_cose_sign_signer(&m, 1, &sg), TESS_ERR_ARG, "signer 1");
-    EXPECT_STATUS(tess_cose_sign_signer(&m, 0, &sg), TESS_OK, "signer 0 again");
+    TK_EXPECT_STATUS(tess_cose_sign_signer(&m, 1, &sg), TESS_ERR_ARG, "signer 1");
+    TK_EXPECT_STATUS(tess_cose_sign_signer(&m, 0, &sg), TESS_OK, "signer 0 again");
     n += 3;
 
-    EXPECT_STATUS(tess_cose_sign_verify(&m, &sg, pk, buf, sizeof buf), TESS_OK, "verify");
+    TK_EXPECT_STATUS(tess_cose_sign_verify(&m, &sg, pk, buf, sizeof buf), TESS_OK, "verify");
     n++;
     /* the vector's Sig_structure, checked through the seam */
     const cJSON *signers = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(j, "intermediates"), "signers");
     uint8_t tbs[512];
-    size_t tbs_len = unhex(get_str(cJSON_GetArrayItem(signers, 0), "ToBeSign_hex", NULL), tbs,
+    size_t tbs_len = tk_unhex_all(get_str(cJSON_GetArrayItem(signers, 0), "ToBeSign_hex", NULL), tbs,
                            sizeof tbs);
-    EXPECT_STATUS(tess_ed25519_verify(sg.signature.ptr, tbs, tbs_len, pk), TESS_OK, "seam");
+    TK_EXPECT_STATUS(tess_ed25519_verify(sg.signature.ptr, tbs, tbs_len, pk), TESS_OK, "seam");
     /* the Sig_structure needs exactly tbs_len bytes of buffer */
-    EXPECT_STATUS(tess_cose_sign_verify(&m, &sg, pk, buf, tbs_len), TESS_OK, "cap N");
-    EXPECT_STATUS(tess_cose_sign_verify(&m, &sg, pk, buf, tbs_len - 1), TESS_ERR_BUFFER,
+    TK_EXPECT_STATUS(tess_cose_sign_verify(&m, &sg, pk, buf, tbs_len), TESS_OK, "cap N");
+    TK_EXPECT_STATUS(tess_cose_sign_verify(&m, &sg, pk, buf, tbs_len - 1), TESS_ERR_BUFFER,
                   "cap N-1");
     n += 3;
 
     /* another key, and one changed payload byte */
     uint8_t other[32];
-    unhex("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", other, 32);
-    EXPECT_STATUS(tess_cose_sign_verify(&m, &sg, other, buf, sizeof buf), TESS_ERR_BAD_SIGNATURE,
+    tk_unhex_all("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", other, 32);
+    TK_EXPECT_STATUS(tess_cose_sign_verify(&m, &sg, other, buf, sizeof buf), TESS_ERR_BAD_SIGNATURE,
                   "other key");
     uint8_t changed[512];
     memcpy(changed, msg, msg_len);
@@ -208,9 +183,9 @@ static void eddsa_01(void **state)
     changed[pay_off + 19] ^= 1;
     tess_span cs = {changed, msg_len};
     tess_cose_sign cm;
-    EXPECT_STATUS(tess_cose_sign_parse(cs, true, &cm), TESS_OK, "changed");
-    EXPECT_STATUS(tess_cose_sign_signer(&cm, 0, &sg), TESS_OK, "changed signer");
-    EXPECT_STATUS(tess_cose_sign_verify(&cm, &sg, pk, buf, sizeof buf), TESS_ERR_BAD_SIGNATURE,
+    TK_EXPECT_STATUS(tess_cose_sign_parse(cs, true, &cm), TESS_OK, "changed");
+    TK_EXPECT_STATUS(tess_cose_sign_signer(&cm, 0, &sg), TESS_OK, "changed signer");
+    TK_EXPECT_STATUS(tess_cose_sign_verify(&cm, &sg, pk, buf, sizeof buf), TESS_ERR_BAD_SIGNATURE,
                   "changed payload");
     n += 2;
 
@@ -218,11 +193,11 @@ static void eddsa_01(void **state)
     tess_span bare = {msg + 2, msg_len - 2}; /* without D8 62 */
     assert_int_equal(msg[0], 0xd8);
     assert_int_equal(msg[1], 0x62);
-    EXPECT_STATUS(tess_cose_sign_parse(bare, true, &cm), TESS_ERR_BAD_COSE, "untagged, required");
-    EXPECT_STATUS(tess_cose_sign_parse(bare, false, &cm), TESS_OK, "untagged, optional");
+    TK_EXPECT_STATUS(tess_cose_sign_parse(bare, true, &cm), TESS_ERR_BAD_COSE, "untagged, required");
+    TK_EXPECT_STATUS(tess_cose_sign_parse(bare, false, &cm), TESS_OK, "untagged, optional");
     memcpy(changed, msg, msg_len);
     changed[1] = 0x12; /* D8 12: tag 18 around a COSE_Sign body */
-    EXPECT_STATUS(tess_cose_sign_parse(cs, false, &cm), TESS_ERR_BAD_COSE, "tag 18");
+    TK_EXPECT_STATUS(tess_cose_sign_parse(cs, false, &cm), TESS_ERR_BAD_COSE, "tag 18");
     n += 3;
 
     cJSON_Delete(j);
@@ -271,7 +246,7 @@ static const mutation_case mutations[] = {
 static void sign1_mutations(void **state)
 {
     (void)state;
-    cJSON *j = load_json("derived/cose-eddsa-sign1-mutations.json");
+    cJSON *j = tk_load_json("derived/cose-eddsa-sign1-mutations.json");
     const cJSON *cases = cJSON_GetObjectItemCaseSensitive(j, "cases");
     size_t n = 0, used[sizeof mutations / sizeof mutations[0]] = {0};
     const cJSON *c;
@@ -291,15 +266,15 @@ static void sign1_mutations(void **state)
         assert_int_equal(file_pass, ours_pass);
 
         uint8_t msg[512], pk[32], buf[512];
-        size_t msg_len = unhex(get_str(c, "cbor_hex", NULL), msg, sizeof msg);
-        assert_int_equal(unhex(get_str(c, "public_key_hex", NULL), pk, 32), 32);
+        size_t msg_len = tk_unhex_all(get_str(c, "cbor_hex", NULL), msg, sizeof msg);
+        assert_int_equal(tk_unhex_all(get_str(c, "public_key_hex", NULL), pk, 32), 32);
         tess_span s = {msg, msg_len};
         tess_cose_sign1 m;
-        EXPECT_STATUS(tess_cose_sign1_parse(s, 0, &m), mc->parse, id);
+        TK_EXPECT_STATUS(tess_cose_sign1_parse(s, 0, &m), mc->parse, id);
         if (mc->parse == TESS_OK) {
             assert_int_equal(m.hdr.alg_state, mc->alg_state);
             assert_int_equal(tess_cose_alg_ok(&m.hdr), mc->alg_ok);
-            EXPECT_STATUS(tess_cose_sign1_verify(&m, pk, buf, sizeof buf), mc->verify, id);
+            TK_EXPECT_STATUS(tess_cose_sign1_verify(&m, pk, buf, sizeof buf), mc->verify, id);
         } else {
             /* fail closed: nothing of a refused message is left behind */
             static const tess_cose_sign1 zero;
@@ -359,18 +334,18 @@ static void es256_examples(void **state)
     size_t n = 0;
     for (size_t i = 0; i < sizeof es256_cases / sizeof es256_cases[0]; i++) {
         const es256_case *ec = &es256_cases[i];
-        cJSON *j = load_json(ec->path);
+        cJSON *j = tk_load_json(ec->path);
         uint8_t msg[1024], want_tbs[1024], aad[64], tbs[1024];
-        size_t msg_len = unhex(get_str(j, "output", "cbor"), msg, sizeof msg);
+        size_t msg_len = tk_unhex_all(get_str(j, "output", "cbor"), msg, sizeof msg);
         size_t want_len =
-            unhex(get_str(j, "intermediates", "ToBeSign_hex"), want_tbs, sizeof want_tbs);
+            tk_unhex_all(get_str(j, "intermediates", "ToBeSign_hex"), want_tbs, sizeof want_tbs);
         const cJSON *sign0 = cJSON_GetObjectItemCaseSensitive(
             cJSON_GetObjectItemCaseSensitive(j, "input"), "sign0");
         const cJSON *ext = cJSON_GetObjectItemCaseSensitive(sign0, "external");
-        size_t aad_len = cJSON_IsString(ext) ? unhex(ext->valuestring, aad, sizeof aad) : 0;
+        size_t aad_len = cJSON_IsString(ext) ? tk_unhex_all(ext->valuestring, aad, sizeof aad) : 0;
         tess_span s = {msg, msg_len};
         tess_cose_sign1 m;
-        EXPECT_STATUS(tess_cose_sign1_parse(s, 0, &m), ec->parse, ec->path);
+        TK_EXPECT_STATUS(tess_cose_sign1_parse(s, 0, &m), ec->parse, ec->path);
         if (ec->parse == TESS_OK) {
             assert_int_equal(m.hdr.alg_state, ec->alg_state);
             if (ec->alg_state == TESS_ALG_INT)
@@ -378,7 +353,7 @@ static void es256_examples(void **state)
             assert_false(tess_cose_alg_ok(&m.hdr));
             tess_span a = {aad, aad_len};
             size_t len;
-            EXPECT_STATUS(tess_cose_sign1_tbs(&m, a, tbs, sizeof tbs, &len), TESS_OK, ec->path);
+            TK_EXPECT_STATUS(tess_cose_sign1_tbs(&m, a, tbs, sizeof tbs, &len), TESS_OK, ec->path);
             bool same = len == want_len && memcmp(tbs, want_tbs, len) == 0;
             assert_int_equal(same, ec->tbs == TBS_SAME);
         }
@@ -399,13 +374,13 @@ static void es256_examples(void **state)
 static void pass_01_tbs(void **state)
 {
     (void)state;
-    cJSON *j = load_json("cose-wg-examples/sign1-tests/sign-pass-01.json");
+    cJSON *j = tk_load_json("cose-wg-examples/sign1-tests/sign-pass-01.json");
     uint8_t msg[512], tbs[512], want[512];
-    size_t msg_len = unhex(get_str(j, "output", "cbor"), msg, sizeof msg);
-    size_t vec_len = unhex(get_str(j, "intermediates", "ToBeSign_hex"), want, sizeof want);
+    size_t msg_len = tk_unhex_all(get_str(j, "output", "cbor"), msg, sizeof msg);
+    size_t vec_len = tk_unhex_all(get_str(j, "intermediates", "ToBeSign_hex"), want, sizeof want);
     tess_span s = {msg, msg_len};
     tess_cose_sign1 m;
-    EXPECT_STATUS(tess_cose_sign1_parse(s, 0, &m), TESS_OK, "sign-pass-01");
+    TK_EXPECT_STATUS(tess_cose_sign1_parse(s, 0, &m), TESS_OK, "sign-pass-01");
     assert_int_equal(m.protected_hdr.len, 1);
     assert_int_equal(m.protected_hdr.ptr[0], 0xa0);
     size_t len;
@@ -450,7 +425,7 @@ static void put_bstr(bytes *o, const uint8_t *p, size_t len)
 static void put_bstr_hex(bytes *o, const char *hex)
 {
     uint8_t tmp[1024];
-    size_t n = unhex(hex, tmp, sizeof tmp);
+    size_t n = tk_unhex_all(hex, tmp, sizeof tmp);
     put_bstr(o, tmp, n);
 }
 
@@ -601,7 +576,7 @@ static void sign1_hand(void **state)
         build_hand(h, &o);
         tess_span s = {o.b, o.n};
         tess_cose_sign1 m;
-        EXPECT_STATUS(tess_cose_sign1_parse(s, h->max_string, &m), h->want, h->name);
+        TK_EXPECT_STATUS(tess_cose_sign1_parse(s, h->max_string, &m), h->want, h->name);
         if (h->want == TESS_OK) {
             assert_int_equal(m.hdr.alg_state, h->alg_state);
             if (h->alg_state == TESS_ALG_INT)
@@ -658,8 +633,8 @@ static void sign1_limits(void **state)
             tess_status want = where == 0 || len <= TESS_MAX_STRING ? TESS_OK : TESS_ERR_TOO_LARGE;
             char name[64];
             snprintf(name, sizeof name, "string of %zu in place %d", len, where);
-            EXPECT_STATUS(tess_cose_sign1_parse(s, TESS_MAX_STRING, &m), want, name);
-            EXPECT_STATUS(tess_cose_sign1_parse(s, 0, &m), TESS_OK, name);
+            TK_EXPECT_STATUS(tess_cose_sign1_parse(s, TESS_MAX_STRING, &m), want, name);
+            TK_EXPECT_STATUS(tess_cose_sign1_parse(s, 0, &m), TESS_OK, name);
             n += 2;
         }
     }
@@ -679,7 +654,7 @@ static void sign1_signed(void **state)
     size_t n = 0;
     for (size_t i = 0; i < sizeof prots / sizeof prots[0]; i++) {
         uint8_t prot[64], tbs[256], sig[64];
-        size_t prot_len = unhex(prots[i], prot, sizeof prot);
+        size_t prot_len = tk_unhex_all(prots[i], prot, sizeof prot);
         /* ["Signature1", prot, h'', h'68656c6c6f'], written out by hand */
         bytes t;
         t.n = 0;
@@ -694,18 +669,18 @@ static void sign1_signed(void **state)
         put_bstr(&o, sig, 64);
         tess_span s = {o.b, o.n};
         tess_cose_sign1 m;
-        EXPECT_STATUS(tess_cose_sign1_parse(s, 0, &m), TESS_OK, prots[i]);
+        TK_EXPECT_STATUS(tess_cose_sign1_parse(s, 0, &m), TESS_OK, prots[i]);
         assert_true(tess_cose_alg_ok(&m.hdr));
         size_t len;
         tess_span none = {NULL, 0};
         assert_int_equal(tess_cose_sign1_tbs(&m, none, tbs, sizeof tbs, &len), TESS_OK);
         assert_int_equal(len, t.n);
         assert_memory_equal(tbs, t.b, len);
-        EXPECT_STATUS(tess_cose_sign1_verify(&m, pk, tbs, sizeof tbs), TESS_OK, prots[i]);
+        TK_EXPECT_STATUS(tess_cose_sign1_verify(&m, pk, tbs, sizeof tbs), TESS_OK, prots[i]);
         /* one bit of the signature */
         o.b[o.n - 1] ^= 0x01;
-        EXPECT_STATUS(tess_cose_sign1_parse(s, 0, &m), TESS_OK, prots[i]);
-        EXPECT_STATUS(tess_cose_sign1_verify(&m, pk, tbs, sizeof tbs), TESS_ERR_BAD_SIGNATURE,
+        TK_EXPECT_STATUS(tess_cose_sign1_parse(s, 0, &m), TESS_OK, prots[i]);
+        TK_EXPECT_STATUS(tess_cose_sign1_verify(&m, pk, tbs, sizeof tbs), TESS_ERR_BAD_SIGNATURE,
                       prots[i]);
         n += 2;
     }
@@ -762,14 +737,14 @@ static void sign_hand(void **state)
         }
         tess_span s = {o.b, o.n};
         tess_cose_sign m;
-        EXPECT_STATUS(tess_cose_sign_parse(s, cases[i].require_tag, &m), cases[i].want,
+        TK_EXPECT_STATUS(tess_cose_sign_parse(s, cases[i].require_tag, &m), cases[i].want,
                       cases[i].name);
         if (cases[i].want == TESS_OK) {
             tess_cose_signer signer;
-            EXPECT_STATUS(tess_cose_sign_signer(&m, 0, &signer), TESS_OK, cases[i].name);
+            TK_EXPECT_STATUS(tess_cose_sign_signer(&m, 0, &signer), TESS_OK, cases[i].name);
             /* zero bytes are no signature, and a short one never reaches the
              * seam with a wrong length */
-            EXPECT_STATUS(tess_cose_sign_verify(&m, &signer, pk, buf, sizeof buf),
+            TK_EXPECT_STATUS(tess_cose_sign_verify(&m, &signer, pk, buf, sizeof buf),
                           TESS_ERR_BAD_SIGNATURE, cases[i].name);
         }
         n++;

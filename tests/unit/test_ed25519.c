@@ -24,38 +24,6 @@
 #include "tessera/tess_crypto.h"
 #include "testkit.h"
 
-#define EXPECT_STATUS(got, want, name)                                                   \
-    do {                                                                                 \
-        tess_status got_ = (got);                                                        \
-        if (got_ != (want))                                                              \
-            print_error("case %s: got %s (%d), want %s (%d)\n", (name), tess_reason(got_), \
-                        (int)got_, tess_reason(want), (int)(want));                      \
-        assert_int_equal(got_, (want));                                                  \
-    } while (0)
-
-static cJSON *load_json(const char *path)
-{
-    char *text = tk_read_file(path, NULL);
-    cJSON *j = cJSON_Parse(text);
-    free(text);
-    assert_non_null(j);
-    return j;
-}
-
-static const char *str_of(const cJSON *obj, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    assert_true(cJSON_IsString(v));
-    return v->valuestring;
-}
-
-static size_t unhex(const char *hex, uint8_t *out, size_t cap)
-{
-    size_t n = tk_unhex(hex, out, cap);
-    assert_true(n != (size_t)-1);
-    return n;
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -69,36 +37,36 @@ typedef struct {
 /* One Wycheproof file; key_field is "publicKey" (v1) or "key" (legacy). */
 static wp_count run_wycheproof(const char *path, const char *key_field)
 {
-    cJSON *j = load_json(path);
+    cJSON *j = tk_load_json(path);
     wp_count c = {0, 0, 0, 0};
     const cJSON *g;
     cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(j, "testGroups"))
     {
         uint8_t pk[32];
         const cJSON *key = cJSON_GetObjectItemCaseSensitive(g, key_field);
-        assert_int_equal(unhex(str_of(key, "pk"), pk, 32), 32);
+        assert_int_equal(tk_unhex_all(tk_json_str(key, "pk"), pk, 32), 32);
         const cJSON *t;
         cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(g, "tests"))
         {
             int id = cJSON_GetObjectItemCaseSensitive(t, "tcId")->valueint;
-            const char *result = str_of(t, "result");
+            const char *result = tk_json_str(t, "result");
             bool valid = strcmp(result, "valid") == 0;
             if (!valid && strcmp(result, "invalid") != 0)
                 fail_msg("tcId %d: result \"%s\"", id, result);
             static uint8_t msg[2048];
             uint8_t sig[128];
-            size_t msg_len = unhex(str_of(t, "msg"), msg, sizeof msg);
-            const char *sig_hex = str_of(t, "sig");
+            size_t msg_len = tk_unhex_all(tk_json_str(t, "msg"), msg, sizeof msg);
+            const char *sig_hex = tk_json_str(t, "sig");
             char name[96];
-            snprintf(name, sizeof name, "%s tcId %d (%s)", path, id, str_of(t, "comment"));
+            snprintf(name, sizeof name, "%s tcId %d (%s)", path, id, tk_json_str(t, "comment"));
             if (strlen(sig_hex) != 128) {
                 /* not 64 bytes: invalid without asking the seam */
                 if (valid)
                     fail_msg("%s: a valid signature of %zu hex digits", name, strlen(sig_hex));
                 c.wrong_length++;
             } else {
-                assert_int_equal(unhex(sig_hex, sig, sizeof sig), 64);
-                EXPECT_STATUS(tess_ed25519_verify(sig, msg, msg_len, pk),
+                assert_int_equal(tk_unhex_all(sig_hex, sig, sizeof sig), 64);
+                TK_EXPECT_STATUS(tess_ed25519_verify(sig, msg, msg_len, pk),
                               valid ? TESS_OK : TESS_ERR_BAD_SIGNATURE, name);
             }
             c.tests++;
@@ -141,27 +109,27 @@ static void wycheproof_legacy(void **state)
 static void signing_kats(void **state)
 {
     (void)state;
-    cJSON *j = load_json("wycheproof/legacy-google-testvectors/eddsa_test.json");
+    cJSON *j = tk_load_json("wycheproof/legacy-google-testvectors/eddsa_test.json");
     size_t groups = 0, kats = 0;
     const cJSON *g;
     cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(j, "testGroups"))
     {
         const cJSON *key = cJSON_GetObjectItemCaseSensitive(g, "key");
         uint8_t seed[32], want_pk[32], pk[32], sk[64];
-        assert_int_equal(unhex(str_of(key, "sk"), seed, 32), 32);
-        assert_int_equal(unhex(str_of(key, "pk"), want_pk, 32), 32);
+        assert_int_equal(tk_unhex_all(tk_json_str(key, "sk"), seed, 32), 32);
+        assert_int_equal(tk_unhex_all(tk_json_str(key, "pk"), want_pk, 32), 32);
         assert_int_equal(tess_ed25519_keypair(pk, sk, seed), TESS_OK);
         assert_memory_equal(pk, want_pk, 32);
         groups++;
         const cJSON *t;
         cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(g, "tests"))
         {
-            if (strcmp(str_of(t, "result"), "valid") != 0)
+            if (strcmp(tk_json_str(t, "result"), "valid") != 0)
                 continue;
             static uint8_t msg[2048];
             uint8_t want[64], sig[64];
-            size_t msg_len = unhex(str_of(t, "msg"), msg, sizeof msg);
-            assert_int_equal(unhex(str_of(t, "sig"), want, sizeof want), 64);
+            size_t msg_len = tk_unhex_all(tk_json_str(t, "msg"), msg, sizeof msg);
+            assert_int_equal(tk_unhex_all(tk_json_str(t, "sig"), want, sizeof want), 64);
             assert_int_equal(tess_ed25519_sign(sig, msg, msg_len, sk), TESS_OK);
             if (memcmp(sig, want, 64) != 0)
                 fail_msg("tcId %d: signature differs",
@@ -199,17 +167,17 @@ static const struct {
 static void speccheck_cases(void **state)
 {
     (void)state;
-    cJSON *j = load_json("ed25519-speccheck/cases.json");
+    cJSON *j = tk_load_json("ed25519-speccheck/cases.json");
     assert_int_equal(cJSON_GetArraySize(j), 12);
     size_t n = 0, accepted = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, j)
     {
         uint8_t msg[256], pk[32], sig[64];
-        size_t msg_len = unhex(str_of(c, "message"), msg, sizeof msg);
-        assert_int_equal(unhex(str_of(c, "pub_key"), pk, 32), 32);
-        assert_int_equal(unhex(str_of(c, "signature"), sig, 64), 64);
-        EXPECT_STATUS(tess_ed25519_verify(sig, msg, msg_len, pk), speccheck[n].want,
+        size_t msg_len = tk_unhex_all(tk_json_str(c, "message"), msg, sizeof msg);
+        assert_int_equal(tk_unhex_all(tk_json_str(c, "pub_key"), pk, 32), 32);
+        assert_int_equal(tk_unhex_all(tk_json_str(c, "signature"), sig, 64), 64);
+        TK_EXPECT_STATUS(tess_ed25519_verify(sig, msg, msg_len, pk), speccheck[n].want,
                       speccheck[n].why);
         accepted += speccheck[n].want == TESS_OK;
         n++;
@@ -237,7 +205,7 @@ static void kid_and_sha256(void **state)
     };
     for (size_t i = 0; i < sizeof sha / sizeof sha[0]; i++) {
         uint8_t want[32], got[32];
-        unhex(sha[i].hex, want, 32);
+        tk_unhex_all(sha[i].hex, want, 32);
         tess_sha256(got, (const uint8_t *)sha[i].in, strlen(sha[i].in));
         assert_memory_equal(got, want, 32);
         n++;
@@ -245,19 +213,19 @@ static void kid_and_sha256(void **state)
 
     /* RFC 8032 section 7.1 TEST 1 */
     uint8_t pk[32], h[32], kid[8], want_kid[8];
-    unhex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", pk, 32);
+    tk_unhex_all("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", pk, 32);
     tess_sha256(h, pk, 32);
     memset(kid, 0xee, sizeof kid);
     tess_kid_of(kid, pk);
     assert_memory_equal(kid, h, 8);
     /* computed apart, with Python's hashlib */
-    unhex("21fe31dfa154a261", want_kid, 8);
+    tk_unhex_all("21fe31dfa154a261", want_kid, 8);
     assert_memory_equal(kid, want_kid, 8);
     n += 2;
 
     /* and the kid of another key differs */
     uint8_t pk2[32], kid2[8];
-    unhex("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", pk2, 32);
+    tk_unhex_all("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", pk2, 32);
     tess_kid_of(kid2, pk2);
     assert_memory_not_equal(kid, kid2, 8);
     n++;

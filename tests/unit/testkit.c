@@ -1,5 +1,7 @@
 #include "testkit.h"
 
+#include <cjson/cJSON.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,4 +193,36 @@ size_t tk_unhex(const char *hex, uint8_t *out, size_t cap)
         out[i] = (uint8_t)v;
     }
     return n / 2;
+}
+
+size_t tk_unhex_all(const char *hex, uint8_t *out, size_t cap)
+{
+    size_t n = tk_unhex(hex, out, cap);
+    if (n == (size_t)-1) {
+        fprintf(stderr, "testkit: not hex, or too long: %.40s\n", hex);
+        abort();
+    }
+    return n;
+}
+
+cJSON *tk_load_json(const char *path)
+{
+    char *text = tk_read_file(path, NULL);
+    cJSON *j = cJSON_Parse(text);
+    free(text);
+    if (!j) {
+        fprintf(stderr, "testkit: %s is not JSON\n", path);
+        abort();
+    }
+    return j;
+}
+
+const char *tk_json_str(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsString(v)) {
+        fprintf(stderr, "testkit: member %s is not a string\n", key);
+        abort();
+    }
+    return v->valuestring;
 }

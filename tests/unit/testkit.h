@@ -81,5 +81,24 @@ const char *tk_vectors_dir(void);
 
 /* Hex to bytes; returns the length or (size_t)-1. */
 size_t tk_unhex(const char *hex, uint8_t *out, size_t cap);
+/* The same for hex that must be good (vectors): aborts otherwise. */
+size_t tk_unhex_all(const char *hex, uint8_t *out, size_t cap);
+
+/* A JSON vector file (relative to the vectors directory), parsed; aborts
+ * when it is missing or broken. Free with cJSON_Delete. */
+struct cJSON;
+struct cJSON *tk_load_json(const char *path);
+/* The string member key of obj; aborts when it is not a string. */
+const char *tk_json_str(const struct cJSON *obj, const char *key);
+
+/* In a cmocka test: a status, named by its reason words when it differs. */
+#define TK_EXPECT_STATUS(got, want, name)                                                  \
+    do {                                                                                   \
+        tess_status got_ = (got);                                                          \
+        if (got_ != (want))                                                                \
+            print_error("case %s: got %s (%d), want %s (%d)\n", (name), tess_reason(got_),  \
+                        (int)got_, tess_reason(want), (int)(want));                        \
+        assert_int_equal(got_, (want));                                                    \
+    } while (0)
 
 #endif
