@@ -1,76 +1,77 @@
-/* QR codes in a terminal, two modules per character cell. */
-#include <ctype.h>
-#include <qrencode.h>
+/* tessera qr, and the QR code under `issue --qr`: the command's side of
+ * qr_render.h (options, messages); the drawing is in qr_render.c. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "qr_render.h"
 
-static bool alphanumeric(const char *s)
+static void print_summary(FILE *out, const qr_code *q, char ecc, const char *text)
 {
-    for (; *s; s++)
-        if (!(isdigit((unsigned char)*s) || isupper((unsigned char)*s) || strchr(" $%*+-./:", *s)))
-            return false;
-    return true;
-}
-
-static QRecLevel ecc_level(char ecc)
-{
-    switch (ecc) {
-    case 'L': return QR_ECLEVEL_L;
-    case 'Q': return QR_ECLEVEL_Q;
-    case 'H': return QR_ECLEVEL_H;
-    default: return QR_ECLEVEL_M;
-    }
+    fprintf(out, "QR version %d, ECC %c, %s mode, %zu characters\n", q->version, ecc ? ecc : 'M',
+            q->alphanumeric ? "alphanumeric" : "byte", strlen(text));
 }
 
 bool qr_print(FILE *out, const char *text, char ecc)
 {
-    QRinput *in = QRinput_new2(0, ecc_level(ecc));
-    if (!in)
+    qr_code q;
+    if (!qr_encode(text, ecc, &q))
         return false;
-    QRencodeMode mode = alphanumeric(text) ? QR_MODE_AN : QR_MODE_8;
-    if (QRinput_append(in, mode, (int)strlen(text), (const unsigned char *)text) != 0) {
-        QRinput_free(in);
+    qr_write_term(&q, out);
+    print_summary(out, &q, ecc, text);
+    qr_free(&q);
+    return true;
+}
+
+/* A whole number lo..hi, for --scale and --margin. */
+static bool parse_range(const char *s, int lo, int hi, int *out)
+{
+    uint64_t v;
+    if (!parse_u64(s, &v) || v < (uint64_t)lo || v > (uint64_t)hi)
         return false;
-    }
-    QRcode *qr = QRcode_encodeInput(in);
-    QRinput_free(in);
-    if (!qr)
-        return false;
-    const int quiet = 2, w = qr->width;
-    /* Dark modules are the terminal's (usually dark) background; light
-     * modules and the quiet zone are blocks in its (usually light) text
-     * colour, so that a phone reads the code off the screen. */
-    for (int y = -quiet; y < w + quiet; y += 2) {
-        for (int x = -quiet; x < w + quiet; x++) {
-            bool top = y >= 0 && y < w && x >= 0 && x < w && (qr->data[y * w + x] & 1);
-            bool bot = y + 1 >= 0 && y + 1 < w && x >= 0 && x < w &&
-                       (qr->data[(y + 1) * w + x] & 1);
-            const char *cell = !top && !bot ? "\xe2\x96\x88"    /* full block */
-                               : !top      ? "\xe2\x96\x80"    /* upper half */
-                               : !bot      ? "\xe2\x96\x84"    /* lower half */
-                                           : " ";
-            fputs(cell, out);
-        }
-        fputc('\n', out);
-    }
-    fprintf(out, "QR version %d, ECC %c, %s mode, %zu characters\n", qr->version,
-            ecc ? ecc : 'M', mode == QR_MODE_AN ? "alphanumeric" : "byte", strlen(text));
-    QRcode_free(qr);
+    *out = (int)v;
     return true;
 }
 
 int cmd_qr(args *a)
 {
+    enum { TERM, PNG, SVG } to = TERM;
     char ecc = 'M';
-    const char *text = NULL, *v;
-    bool bad = false;
+    int scale = 8, margin = 4;
+    const char *text = NULL, *path = NULL, *v;
+    bool bad = false, chose = false, styled = false;
     while (a->i < a->argc && !bad) {
         if (arg_opt(a, "--ecc", &v, &bad)) {
             if (strlen(v) != 1 || !strchr("LMQH", v[0]))
                 return usage_error(a, "--ecc must be L, M, Q or H, not '%s'", v);
             ecc = v[0];
+        } else if (!bad && arg_opt(a, "--scale", &v, &bad)) {
+            styled = true;
+            if (!parse_range(v, 1, QR_MAX_SCALE, &scale))
+                return usage_error(a, "--scale must be 1..%d pixels per module, not '%s'",
+                                   QR_MAX_SCALE, v);
+        } else if (!bad && arg_opt(a, "--margin", &v, &bad)) {
+            styled = true;
+            if (!parse_range(v, 0, QR_MAX_MARGIN, &margin))
+                return usage_error(a, "--margin must be 0..%d modules, not '%s'", QR_MAX_MARGIN, v);
+        } else if (!bad && arg_opt(a, "--png", &v, &bad)) {
+            if (chose)
+                return usage_error(a, "choose one of --png, --svg and --term");
+            chose = true;
+            to = PNG;
+            path = v;
+        } else if (!bad && arg_opt(a, "--svg", &v, &bad)) {
+            if (chose)
+                return usage_error(a, "choose one of --png, --svg and --term");
+            chose = true;
+            to = SVG;
+            path = v;
+        } else if (!bad && arg_flag(a, "--term")) {
+            if (chose)
+                return usage_error(a, "choose one of --png, --svg and --term");
+            chose = true;
+            to = TERM;
         } else if (!bad) {
             const char *arg = a->argv[a->i];
             if (arg[0] == '-' && arg[1] == '-')
@@ -84,6 +85,8 @@ int cmd_qr(args *a)
         return EXIT_USAGE;
     if (!text)
         return usage_error(a, "give the text to encode, or - for standard input");
+    if (to == TERM && styled)
+        return usage_error(a, "--scale and --margin are for --png and --svg");
     uint8_t *buf = NULL;
     if (strcmp(text, "-") == 0) {
         size_t len;
@@ -94,9 +97,32 @@ int cmd_qr(args *a)
             s[--len] = '\0';
         text = s;
     }
-    bool ok = qr_print(stdout, text, ecc);
-    if (!ok)
+    qr_code q;
+    if (!qr_encode(text, ecc, &q)) {
         fprintf(stderr, "tessera qr: the text does not fit in a QR code\n");
+        free(buf);
+        return EXIT_INVALID;
+    }
+    int rc = EXIT_VALID;
+    if (to == TERM) {
+        qr_write_term(&q, stdout);
+        print_summary(stdout, &q, ecc, text);
+    } else {
+        /* The style says "none" with a negative margin: 0 means the default. */
+        qr_style st = {ecc, scale, margin ? margin : -1};
+        bool ok = to == PNG ? qr_write_png(&q, &st, path) : qr_write_svg(&q, &st, path);
+        if (ok) {
+            int side = (q.width + 2 * margin) * scale;
+            printf("%s: ", path);
+            print_summary(stdout, &q, ecc, text);
+            if (to == PNG)
+                printf("%d x %d pixels\n", side, side);
+        } else {
+            fprintf(stderr, "%s: cannot write: %s\n", path, strerror(errno));
+            rc = EXIT_USAGE;
+        }
+    }
+    qr_free(&q);
     free(buf);
-    return ok ? EXIT_VALID : EXIT_INVALID;
+    return rc;
 }

@@ -76,8 +76,18 @@ static const command commands[] = {
     {"inspect", cmd_inspect, "inspect (TEXT | -)",
      "Decodes every layer of a credential as JSON, trusting nothing: no\n"
      "signature is checked. Exit 0 when every layer decodes, 1 otherwise.\n"},
-    {"qr", cmd_qr, "qr [--ecc L|M|Q|H] (TEXT | -)",
-     "Prints TEXT as a QR code in the terminal (alphanumeric mode when it can).\n"},
+    {"qr", cmd_qr,
+     "qr [--png FILE | --svg FILE | --term] [--ecc L|M|Q|H] [--scale N]\n"
+     "             [--margin N] (TEXT | -)",
+     "Draws TEXT (or standard input with -) as a QR code, in alphanumeric mode\n"
+     "when it can (every MC1 text), else in byte mode:\n"
+     "  --term        in the terminal, two modules per character (the default)\n"
+     "  --png FILE    an 8-bit grey PNG image\n"
+     "  --svg FILE    an SVG image, one path of the dark modules\n"
+     "  --ecc L|M|Q|H error correction level (default M; H survives most damage)\n"
+     "  --scale N     pixels per module, 1..64 (default 8; PNG and SVG size)\n"
+     "  --margin N    quiet zone in modules, 0..64 (default 4; PNG and SVG)\n"
+     "Exit 0 done, 1 when the text does not fit a QR code, 2 usage or I/O error.\n"},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
