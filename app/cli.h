@@ -92,5 +92,14 @@ int cmd_bundle(args *a);
 int cmd_verify(args *a);
 int cmd_inspect(args *a);
 int cmd_qr(args *a);
+int cmd_scan(args *a);   /* built with the scanner (TESS_HAVE_SCANNER) only */
+
+/* The first QR text in an image file (or the first image of a folder that
+ * has one) that starts with prefix, compared ignoring case (NULL: any
+ * text), copied with a NUL into text. False with a message in err ("no QR
+ * code found in FILE", or why the file could not be read). Scanner builds
+ * only. */
+bool scan_image_first(const char *path, const char *prefix, char *text, size_t cap,
+                      size_t *len, char *err, size_t err_cap);
 
 #endif

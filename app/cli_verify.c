@@ -115,14 +115,38 @@ static void print_trust_error(const trust_files *t)
     json_done(&j);
 }
 
+/* With --image and --json, a file that holds no code (no_code) or cannot
+ * be read (io_error) is still one object; the exit code stays 2. */
+static void print_image_error(const char *reason, const char *msg)
+{
+    json j;
+    json_init(&j, stdout);
+    json_obj(&j);
+    json_key(&j, "verdict");
+    json_str(&j, "invalid");
+    json_key(&j, "reason");
+    json_str(&j, reason);
+    json_key(&j, "warnings");
+    json_arr(&j);
+    json_end_arr(&j);
+    json_key(&j, "credential");
+    json_null(&j);
+    json_key(&j, "issuer");
+    json_null(&j);
+    json_key(&j, "error");
+    json_str(&j, msg);
+    json_end_obj(&j);
+    json_done(&j);
+}
+
 int cmd_verify(args *a)
 {
-    const char *root = NULL, *bundle = NULL, *state = NULL, *text = NULL, *v;
+    const char *root = NULL, *bundle = NULL, *state = NULL, *text = NULL, *image = NULL, *v;
     bool bad = false, as_json = false, have_at = false;
     uint64_t at = 0, skew = TESS_DEFAULT_SKEW;
     while (a->i < a->argc && !bad) {
         if (arg_opt(a, "--root", &root, &bad) || arg_opt(a, "--bundle", &bundle, &bad) ||
-            arg_opt(a, "--state", &state, &bad)) {
+            arg_opt(a, "--state", &state, &bad) || arg_opt(a, "--image", &image, &bad)) {
             continue;
         } else if (arg_opt(a, "--at", &v, &bad)) {
             if (!parse_time(v, &at))
@@ -149,12 +173,34 @@ int cmd_verify(args *a)
         return usage_error(a, "give either --state DIR or --root FILE and --bundle FILE");
     if (!state && (!root || !bundle))
         return usage_error(a, "--state DIR, or --root FILE and --bundle FILE, are required");
-    if (!text)
+    if (text && image)
+        return usage_error(a, "give either the credential text or --image FILE, not both");
+    if (!text && !image)
         return usage_error(a, "give the credential text, or - to read it from standard input");
 
     uint8_t *input = NULL;
-    size_t len = strlen(text);
-    if (strcmp(text, "-") == 0) {
+    size_t len = text ? strlen(text) : 0;
+    if (image) {
+#ifdef TESS_HAVE_SCANNER
+        char err[1400];
+        if (!(input = malloc(MAX_INPUT))) {
+            fputs("tessera verify: out of memory\n", stderr);
+            return EXIT_USAGE;
+        }
+        /* the credential's code: the first text that is MC1, so that a
+         * second code printed beside it (a link, a logo) is not taken */
+        if (!scan_image_first(image, "MC1:", (char *)input, MAX_INPUT, &len, err, sizeof err)) {
+            fprintf(stderr, "%s\n", err);
+            if (as_json)
+                print_image_error(strncmp(err, "no QR code found", 16) == 0 ? "no_code" : "io_error", err);
+            free(input);
+            return EXIT_USAGE;
+        }
+        text = (const char *)input;
+#else
+        return usage_error(a, "--image: this build has no QR scanner (ZBar)");
+#endif
+    } else if (strcmp(text, "-") == 0) {
         if (!(input = read_file("-", MAX_INPUT, &len)))
             return EXIT_USAGE;
         text = (const char *)input;

@@ -72,7 +72,21 @@ static const command commands[] = {
      "--at judges at time T instead of now; --skew tolerates S seconds of\n"
      "clock difference (default 300). With --state and no --at, the time is\n"
      "the system clock but never earlier than the state's time floor (the\n"
-     "verdict then says clock_uncertain), and each verdict moves the floor on.\n"},
+     "verdict then says clock_uncertain), and each verdict moves the floor on.\n"
+#ifdef TESS_HAVE_SCANNER
+     "--image FILE, instead of TEXT, reads the text from the first QR code in\n"
+     "the image (PNG or JPEG) that holds an MC1 credential; no such code is\n"
+     "exit 2 (with --json, reason no_code).\n"
+#endif
+     },
+#ifdef TESS_HAVE_SCANNER
+    {"scan", cmd_scan, "scan [--json] FILE...",
+     "Prints the text of every QR code in the image files (PNG or JPEG, by\n"
+     "content) or folders of them, one per line, exactly as read. With --json,\n"
+     "one object: {\"files\": [{\"file\", \"codes\", \"passes\"} or {\"file\",\n"
+     "\"error\"}], \"found\"}. Exit 0 when a code was found, 1 when none was,\n"
+     "2 on usage error or a file that cannot be read as an image.\n"},
+#endif
     {"inspect", cmd_inspect, "inspect (TEXT | -)",
      "Decodes every layer of a credential as JSON, trusting nothing: no\n"
      "signature is checked. Exit 0 when every layer decodes, 1 otherwise.\n"},
