@@ -341,6 +341,46 @@ static bool unchanged(scanner *s, const uint8_t *g, int w, int h)
     return same;
 }
 
+/* Whether the frame has anything a QR code could be: cells of a coarse
+ * sample grid with strong local contrast that flips many times, as rows
+ * of modules do. A camera watching an empty scene sees smooth walls,
+ * sensor noise and a few edges, and is not scanned at all: that is most
+ * of a kiosk's frames, and ZBar's finder search over them is its cost.
+ * Generous on purpose: any code ZBar can read covers dozens of cells. */
+static bool looks_like_code(const uint8_t *g, int w, int h)
+{
+    int step = w / 320 > 1 ? w / 320 : 1;
+    enum { CELL = 8, MIN_CELLS = 3 };
+    int gw = w / step, gh = h / step;
+    int busy = 0;
+    for (int cy = 0; cy + CELL <= gh; cy += CELL) {
+        for (int cx = 0; cx + CELL <= gw; cx += CELL) {
+            int lo = 255, hi = 0;
+            for (int y = 0; y < CELL; y++)
+                for (int x = 0; x < CELL; x++) {
+                    int v = g[(size_t)(cy + y) * step * w + (size_t)(cx + x) * step];
+                    lo = v < lo ? v : lo;
+                    hi = v > hi ? v : hi;
+                }
+            if (hi - lo < 24)
+                continue;
+            int mid = (hi + lo) / 2, flips = 0;
+            for (int y = 0; y < CELL; y++) {
+                const uint8_t *row = g + (size_t)(cy + y) * step * w + (size_t)cx * step;
+                bool above = row[0] > mid;
+                for (int x = 1; x < CELL; x++) {
+                    bool a = row[(size_t)x * step] > mid;
+                    flips += a != above;
+                    above = a;
+                }
+            }
+            if (flips >= 6 && ++busy >= MIN_CELLS)
+                return true;
+        }
+    }
+    return false;
+}
+
 int scanner_scan(scanner *s, const grey_frame *f, scan_result *out)
 {
     result_clear(out);
@@ -366,6 +406,8 @@ int scanner_scan(scanner *s, const grey_frame *f, scan_result *out)
         out->skipped = true;
         return 0;
     }
+    if (!looks_like_code(s->roi, w, h))
+        return 0;
 
     /* 1: fast pass */
     int k = (w + SCAN_FAST_WIDTH - 1) / SCAN_FAST_WIDTH;
