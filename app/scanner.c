@@ -1,14 +1,18 @@
 /*
  * scanner.c: the one file that includes <zbar.h>. ZBar reads only QR codes
  * here (every other symbology off: they cost time on each frame and can
- * misread noise as a 1-D barcode). The passes, cheapest first, stop at the
- * first that finds a code:
- *   1. downscaled to at most SCAN_FAST_WIDTH wide, contrast stretched;
- *   2. full resolution, contrast stretched (when pass 1 was downscaled);
- *   3. local mean threshold (glare, shadows across the code);
- *   4. unsharp mask (a camera slightly out of focus);
- *   5. 2x upscale (codes whose modules are one or two pixels wide).
- * Passes 2 to 5 run only with opt.retries.
+ * misread noise as a 1-D barcode). A frame with nothing like a code is
+ * not scanned at all. The passes, cheapest first, stop at the first that
+ * finds a code:
+ *   1. ZBar, downscaled to at most SCAN_FAST_WIDTH wide, contrast stretched;
+ *   2. ZXing-cpp (zxing_seam.cpp) at full resolution: codes at an angle;
+ *   3. ZBar at full resolution (when pass 1 was downscaled);
+ *   4. ZBar after a local mean threshold (glare, shadows across the code);
+ *   5. ZBar after an unsharp mask (a camera slightly out of focus);
+ *   6. ZBar on a 2x upscale (modules one or two pixels wide).
+ * Passes 2 to 6 run only with opt.retries. Measured on tess_bench_scan's
+ * corpus: ZBar with passes 1 and 3-6 read 81% of degraded frames and none
+ * seen in perspective; with ZXing as pass 2, 89% and 10 of 12.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +136,9 @@ static void copy_rect(const grey_frame *f, int x0, int y0, int w, int h, uint8_t
         memcpy(dst + (size_t)y * (size_t)w,
                f->grey + (size_t)(y0 + y) * (size_t)f->stride + (size_t)x0, (size_t)w);
 }
+
+/* The second decoder, in zxing_seam.cpp (the one file that includes it). */
+int zxing_scan(const uint8_t *grey, int w, int h, int stride, scan_result *out);
 
 int scanner_scan_plain(const grey_frame *f, scan_result *out)
 {
@@ -423,9 +430,14 @@ int scanner_scan(scanner *s, const grey_frame *f, scan_result *out)
     if (out->n > 0 || !s->opt.retries)
         return out->n;
 
-    /* 2: full resolution */
-    if (k > 1) {
+    /* 2: ZXing-cpp at full resolution: it finds codes seen at an angle and
+     * through moire, where ZBar's finder search gives up. */
+    if (k > 1)
         stretch(s->roi, w, h, s->full);
+    if (zxing_scan(s->full, w, h, w, out) > 0)
+        return out->n;
+    /* 3: ZBar at full resolution */
+    if (k > 1) {
         zbar_pass(s->zs, s->zimg, s->full, w, h, out);
         if (out->n > 0)
             return out->n;
