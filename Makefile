@@ -52,6 +52,7 @@ bench: deps
 	$(MAKE) all
 	./$(BUILD)/tess_bench --all
 	./$(BUILD)/tess_bench_bundle
+	./$(BUILD)/tess_bench_scan
 
 demo: deps configure
 	cmake --build $(BUILD) -j $(JOBS) --target tessera
