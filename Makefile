@@ -11,7 +11,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PACKAGES := build-essential cmake pkg-config \
                 libsodium-dev zlib1g-dev libcbor-dev libqrencode-dev \
                 libcmocka-dev libcjson-dev \
-                libzbar-dev libzxing-dev libpng-dev libjpeg62-turbo-dev \
+                libzbar-dev libzxing-dev libpng-dev libjpeg62-turbo-dev libsdl2-dev \
                 clang libclang-rt-14-dev valgrind
 
 .PHONY: all deps configure test asan bench demo fuzz clean
