@@ -387,32 +387,41 @@ static bool unchanged(scanner *s, const uint8_t *g, int w, int h)
  * Generous on purpose: any code ZBar can read covers dozens of cells. */
 static bool looks_like_code(const uint8_t *g, int w, int h)
 {
+    /* Samples every `step` pixels, in cells of 32 samples a side that
+     * overlap by half: at least four modules of any code smaller than the
+     * frame. A cell is busy when it has strong contrast and at least four
+     * rows that flip twice or more between dark and light (with a margin,
+     * so that sensor noise does not flip): a code's modules do, a smooth
+     * wall or a single edge never does. */
     int step = w / 320 > 1 ? w / 320 : 1;
-    enum { CELL = 8, MIN_CELLS = 3 };
+    enum { CELL = 32, MIN_CELLS = 2, MIN_ROWS = 4 };
     int gw = w / step, gh = h / step;
     int busy = 0;
-    for (int cy = 0; cy + CELL <= gh; cy += CELL) {
-        for (int cx = 0; cx + CELL <= gw; cx += CELL) {
+    for (int cy = 0; cy + CELL <= gh; cy += CELL / 2) {
+        for (int cx = 0; cx + CELL <= gw; cx += CELL / 2) {
             int lo = 255, hi = 0;
-            for (int y = 0; y < CELL; y++)
-                for (int x = 0; x < CELL; x++) {
+            for (int y = 0; y < CELL; y += 2)
+                for (int x = 0; x < CELL; x += 2) {
                     int v = g[(size_t)(cy + y) * step * w + (size_t)(cx + x) * step];
                     lo = v < lo ? v : lo;
                     hi = v > hi ? v : hi;
                 }
-            if (hi - lo < 24)
+            if (hi - lo < 32)
                 continue;
-            int mid = (hi + lo) / 2, flips = 0;
-            for (int y = 0; y < CELL; y++) {
+            int mid = (hi + lo) / 2, margin = (hi - lo) / 5, rows = 0;
+            for (int y = 0; y < CELL && rows < MIN_ROWS; y++) {
                 const uint8_t *row = g + (size_t)(cy + y) * step * w + (size_t)cx * step;
-                bool above = row[0] > mid;
-                for (int x = 1; x < CELL; x++) {
-                    bool a = row[(size_t)x * step] > mid;
-                    flips += a != above;
-                    above = a;
+                int state = 0, flips = 0;
+                for (int x = 0; x < CELL; x++) {
+                    int v = row[(size_t)x * step];
+                    int now = v > mid + margin ? 1 : v < mid - margin ? -1 : state;
+                    if (state && now != state)
+                        flips++;
+                    state = now;
                 }
+                rows += flips >= 2;
             }
-            if (flips >= 6 && ++busy >= MIN_CELLS)
+            if (rows >= MIN_ROWS && ++busy >= MIN_CELLS)
                 return true;
         }
     }

@@ -2014,6 +2014,74 @@ static void qr_unknown_option(void **state)
     EXPECT(c, 2, NULL, "--colour");
 }
 
+/* QR codes out and back in: a PNG and an SVG drawn by `qr`, the PNG read
+ * by `scan` and by `verify --image`, exactly as a kiosk's camera would. */
+static void qr_image_scan_verify(void **state)
+{
+    cli *c = *state;
+    make_world(c);
+    ISSUE_DEFAULT(c);
+    char text[8192];
+    strcpy(text, c->text);
+    RUN(c, "qr", "--png", "badge.png", text);
+    EXPECT(c, 0, NULL, NULL);
+    RUN(c, "qr", "--svg", "badge.svg", "--scale", "4", text);
+    EXPECT(c, 0, NULL, NULL);
+    char path[512];
+    path_of(c, "badge.svg", path, sizeof path);
+    FILE *f = fopen(path, "r");
+    CHECK(c, f != NULL, "qr --svg should write the file");
+    char head[8] = {0};
+    CHECK(c, f && fread(head, 1, 4, f) == 4 && memcmp(head, "<svg", 4) == 0,
+          "an SVG file starts with <svg");
+    if (f)
+        fclose(f);
+
+    /* scan prints exactly the text, one line */
+    RUN(c, "scan", "badge.png");
+    EXPECT(c, 0, NULL, NULL);
+    char want[8200];
+    snprintf(want, sizeof want, "%s\n", text);
+    CHECK(c, strcmp(c->r.out.p, want) == 0, "scan should print exactly the text");
+    RUN(c, "scan", "--json", "badge.png");
+    EXPECT(c, 0, "\"found\"", NULL);
+
+    /* verify --image gives the same verdict as verify with the text */
+    cJSON *j = VERIFY_JSON_X(c, "badge.png", "--image");
+    (void)j;
+    EXPECT_VERDICT(c, "valid", true);
+    CHECK(c, jstr_is(jget(c->json, "credential"), "holder", "Maria Garcia"),
+          "the holder read from the image");
+
+    /* an image with no code: scan exits 1, verify --image 2 (no_code) */
+    static uint8_t blank[64 * 64];
+    memset(blank, 255, sizeof blank);
+    put_file(c, "blank.raw", blank, sizeof blank, 0644);
+    RUN(c, "scan", "raw:64x64:blank.raw");
+    EXPECT(c, 1, NULL, NULL);
+    RUN(c, "verify", "--root", "root.cbor", "--bundle", "bundle.tb1", "--json", "--image",
+        "raw:64x64:blank.raw");
+    EXPECT(c, 2, "no_code", NULL);
+
+    /* a QR code that is not a credential */
+    RUN(c, "qr", "--png", "hello.png", "HELLO WORLD");
+    EXPECT(c, 0, NULL, NULL);
+    RUN(c, "scan", "hello.png");
+    EXPECT(c, 0, "HELLO WORLD", NULL);
+    RUN(c, "verify", "--root", "root.cbor", "--bundle", "bundle.tb1", "--json", "--image",
+        "hello.png");
+    EXPECT(c, 2, "no_code", NULL);
+
+    /* a file that is not an image, and one that is missing */
+    put_file(c, "junk.png", "not an image", 12, 0644);
+    RUN(c, "scan", "junk.png");
+    EXPECT(c, 2, NULL, NULL);
+    RUN(c, "scan", "missing.png");
+    EXPECT(c, 2, NULL, NULL);
+    RUN(c, "scan");
+    EXPECT(c, 2, NULL, NULL);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -2062,6 +2130,7 @@ int main(int argc, char **argv)
         T(issue_enum_names_from_help),
         T(impossible_dates_refused),
         T(qr_unknown_option),
+        T(qr_image_scan_verify),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -293,6 +293,21 @@ static void mc1_clean(void **state)
     free(m.px);
 }
 
+/* Large modules aligned to the sample grid (a PNG drawn at scale 8 or 16,
+ * as `tessera qr --png` does): the empty-scene check once missed these. */
+static void mc1_large_modules(void **state)
+{
+    (void)state;
+    const int scales[] = {6, 8, 12, 16};
+    for (size_t i = 0; i < sizeof scales / sizeof scales[0]; i++) {
+        img m = render(mc1_text(), scales[i]);
+        assert_int_equal(pipeline(&m, result()), 1);
+        assert_int_equal(result()->len[0], strlen(mc1_text()));
+        assert_memory_equal(result()->text[0], mc1_text(), result()->len[0]);
+        free(m.px);
+    }
+}
+
 static void mc1_hard(void **state)
 {
     (void)state;
@@ -709,6 +724,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dgc_pngs),       cmocka_unit_test(mc1_clean),
         cmocka_unit_test(mc1_hard),       cmocka_unit_test(mc1_needs_retries),
+        cmocka_unit_test(mc1_large_modules),
         cmocka_unit_test(nothing_found),
         cmocka_unit_test(skip_unchanged), cmocka_unit_test(two_codes),
         cmocka_unit_test(yuyv),           cmocka_unit_test(png_round_trip),
