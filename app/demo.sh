@@ -64,6 +64,10 @@ t qr "$text"
 say "Verified offline against the bundle"
 t verify --root root.cbor --bundle bundle.cbor "$text"
 
+say "Saved as a PNG, then read back by the scanner and verified, as a kiosk's camera would"
+t qr --png badge.png "$text"
+t verify --root root.cbor --bundle bundle.cbor --image badge.png | head -3
+
 say "The same, for machines (--json)"
 t verify --root root.cbor --bundle bundle.cbor --json "$text"
 
