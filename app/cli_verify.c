@@ -87,37 +87,11 @@ static void print_json(const tess_verdict *v)
     json_done(&j);
 }
 
-/* With --json, a trust failure is still one object, so that a machine
- * reads why (bad_root, bad_bundle, threshold, rotation, io_error); the
- * exit code stays 2. */
-static void print_trust_error(const trust_files *t)
-{
-    json j;
-    json_init(&j, stdout);
-    json_obj(&j);
-    json_key(&j, "verdict");
-    json_str(&j, "invalid");
-    json_key(&j, "reason");
-    json_str(&j, t->why == TESS_ERR_ARG ? "io_error" : tess_reason(t->why));
-    json_key(&j, "warnings");
-    json_arr(&j);
-    json_end_arr(&j);
-    json_key(&j, "credential");
-    json_null(&j);
-    json_key(&j, "issuer");
-    json_null(&j);
-    json_key(&j, "error");
-    char msg[4400];
-    snprintf(msg, sizeof msg, "%s: %s", t->why_path ? t->why_path : "?",
-             t->why == TESS_ERR_ARG ? "cannot be read" : tess_reason_text(t->why));
-    json_str(&j, msg);
-    json_end_obj(&j);
-    json_done(&j);
-}
-
-/* With --image and --json, a file that holds no code (no_code) or cannot
- * be read (io_error) is still one object; the exit code stays 2. */
-static void print_image_error(const char *reason, const char *msg)
+/* With --json, a verification that could not take place is still one
+ * object, so that a machine reads why: a trust failure (bad_root,
+ * bad_bundle, threshold, rotation), a file that cannot be read (io_error),
+ * an image with no credential's code (no_code). The exit code stays 2. */
+static void print_error_object(const char *reason, const char *msg)
 {
     json j;
     json_init(&j, stdout);
@@ -137,6 +111,14 @@ static void print_image_error(const char *reason, const char *msg)
     json_str(&j, msg);
     json_end_obj(&j);
     json_done(&j);
+}
+
+static void print_trust_error(const trust_files *t)
+{
+    char msg[4400];
+    snprintf(msg, sizeof msg, "%s: %s", t->why_path ? t->why_path : "?",
+             t->why == TESS_ERR_ARG ? "cannot be read" : tess_reason_text(t->why));
+    print_error_object(t->why == TESS_ERR_ARG ? "io_error" : tess_reason(t->why), msg);
 }
 
 int cmd_verify(args *a)
@@ -192,7 +174,8 @@ int cmd_verify(args *a)
         if (!scan_image_first(image, "MC1:", (char *)input, MAX_INPUT, &len, err, sizeof err)) {
             fprintf(stderr, "%s\n", err);
             if (as_json)
-                print_image_error(strncmp(err, "no QR code found", 16) == 0 ? "no_code" : "io_error", err);
+                print_error_object(strncmp(err, "no QR code found", 16) == 0 ? "no_code" : "io_error",
+                                   err);
             free(input);
             return EXIT_USAGE;
         }
