@@ -601,8 +601,21 @@ frame_result frame_next(frame_source *s, grey_frame *f)
         return dir_frame(s, f);
     case SRC_RAW:
         return raw_frame(s, f);
-    case SRC_V4L2:
-        return v4l2_frame(s, f);
+    case SRC_V4L2: {
+        if (s->fd < 0) {
+            /* Lost before: reopen it (the camera plugged back in, or the
+             * driver back from a stall); until then, lost it stays. */
+            char err[256];
+            if (!v4l2_start(s, err, sizeof err)) {
+                v4l2_stop(s);
+                return FRAME_LOST;
+            }
+        }
+        frame_result r = v4l2_frame(s, f);
+        if (r == FRAME_LOST)
+            v4l2_stop(s); /* the next call reopens it */
+        return r;
+    }
     }
     return FRAME_END;
 }

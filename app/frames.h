@@ -3,8 +3,9 @@
  * (PNG, JPEG) and folders of them, raw grey frames, and V4L2 cameras (YUYV
  * and MJPEG; a Raspberry Pi's CSI camera through libcamera's V4L2
  * compatibility layer). Each frame is 8-bit grey with a timestamp.
- * A camera that disappears or stalls is reported (FRAME_LOST) and can be
- * reopened; no source ever ends the process.
+ * A camera that disappears or stalls is reported (FRAME_LOST) and reopened
+ * by the next frame_next (FRAME_LOST again until it is back); no source
+ * ever ends the process.
  */
 #ifndef TESS_FRAMES_H
 #define TESS_FRAMES_H
@@ -26,7 +27,8 @@ typedef enum {
     FRAME_OK = 0,
     FRAME_END = 1,       /* no more frames (files, folders) */
     FRAME_AGAIN = 2,     /* none ready yet (camera) */
-    FRAME_LOST = 3,      /* the camera went away or stalled: reopen */
+    FRAME_LOST = 3,      /* the camera went away or stalled; the next call
+                            tries to reopen it */
     FRAME_BAD = 4        /* this input could not be decoded; the next may */
 } frame_result;
 
