@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness.h"
 #include "testkit.h"
 #include "tessera/tess_b45.h"
 #include "tessera/tess_bundle.h"
@@ -48,22 +49,10 @@
 #define COMPRESSIBLE "--skill", "x:forklift-safety-basics", "--skill", "x:forklift-safety-loading", \
                      "--skill", "x:forklift-safety-parking"
 
-#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
-#define MAX_ARGS 128
 
 static char *tessera; /* absolute path of the binary under test */
 
 /* ---- running the binary ---- */
-
-typedef struct {
-    char *p;
-    size_t len, cap;
-} buf;
-
-typedef struct {
-    int code; /* exit code; 128 + n when killed by signal n */
-    buf out, err;
-} result;
 
 typedef struct {
     char dir[64];
@@ -76,31 +65,6 @@ typedef struct {
     void *owned[64];   /* freed by teardown, so that a failing check leaks nothing */
     size_t n_owned;
 } cli;
-
-static void buf_add(buf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        assert_non_null(p);
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void result_clear(result *r)
-{
-    free(r->out.p);
-    free(r->err.p);
-    memset(r, 0, sizeof *r);
-    buf_add(&r->out, "", 0);
-    buf_add(&r->err, "", 0);
-}
 
 /* Prints the failing check with the command and both outputs, then fails. */
 static void failf(const cli *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -115,32 +79,6 @@ static void failf(const cli *c, int line, const char *fmt, ...)
              "  stderr: %.3000s",
              line, c->label ? " [" : "", c->label ? c->label : "", c->label ? "]" : "", why,
              c->cmd, c->r.code, c->r.out.p ? c->r.out.p : "", c->r.err.p ? c->r.err.p : "");
-}
-
-static void drain(int *fd, buf *b)
-{
-    char tmp[4096];
-    ssize_t n = read(*fd, tmp, sizeof tmp);
-    if (n > 0) {
-        buf_add(b, tmp, (size_t)n);
-    } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-        close(*fd);
-        *fd = -1;
-    }
-}
-
-/* "@N" -> TK_NOW + N, for the arguments of the tables. */
-static const char *expand(const char *a, char *space, size_t cap)
-{
-    if (a[0] != '@')
-        return a;
-    char *end;
-    errno = 0;
-    long long off = strtoll(a + 1, &end, 10);
-    if (a[1] == '\0' || *end != '\0' || errno)
-        return a;
-    snprintf(space, cap, "%lld", (long long)TK_NOW + off);
-    return space;
 }
 
 /* Runs tessera with args (NULL-terminated) in c->dir, with input on
@@ -310,11 +248,6 @@ static bool jnum_is(const cJSON *o, const char *key, double want)
     return cJSON_IsNumber(v) && v->valuedouble == want;
 }
 
-static const cJSON *jget(const cJSON *o, const char *key)
-{
-    return cJSON_GetObjectItemCaseSensitive(o, key);
-}
-
 /* ---- files in the test directory ---- */
 
 static void path_of(const cli *c, const char *name, char *out, size_t cap)
@@ -382,16 +315,6 @@ static bool any_file_starting(const cli *c, const char *prefix)
             found = true;
     closedir(d);
     return found;
-}
-
-static void hex_of(const uint8_t *in, size_t n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[in[i] >> 4];
-        out[2 * i + 1] = digits[in[i] & 15];
-    }
-    out[2 * n] = '\0';
 }
 
 /* NAME (the seed in hex, mode 0600) and NAME.pub, as keygen writes them. */
@@ -474,16 +397,6 @@ static void make_world(cli *c)
                  "root keys (threshold 2)", NULL);
 }
 
-/* Appends a NULL-terminated list to argv at *n. */
-static void push_args(const char **argv, size_t *n, const char *const *more)
-{
-    for (size_t i = 0; more && more[i]; i++) {
-        assert_true(*n < MAX_ARGS - 1);
-        argv[(*n)++] = more[i];
-    }
-    argv[*n] = NULL;
-}
-
 /* Issues the typical credential (iat a day before TK_NOW, exp a year after)
  * with `extra` options appended (a later option wins) into c->text. */
 static const char *issue_at(cli *c, int line, const char *const *extra)
@@ -548,15 +461,6 @@ static void expect_verdict_at(cli *c, int line, const char *reason, bool has_cre
 }
 #define EXPECT_VERDICT(c, reason, has_cred) expect_verdict_at((c), __LINE__, (reason), (has_cred))
 
-static bool has_warning(const cJSON *j, const char *w)
-{
-    const cJSON *it;
-    cJSON_ArrayForEach(it, jget(j, "warnings"))
-        if (cJSON_IsString(it) && strcmp(it->valuestring, w) == 0)
-            return true;
-    return false;
-}
-
 /* The credential's COSE bytes, decoded from MC1 text issued --no-compress. */
 static size_t cose_of(const char *text, uint8_t *c, size_t cap)
 {
@@ -594,29 +498,6 @@ static int setup(void **state)
         tk_key_from_seed(&c->root[i], (uint8_t)(10 + i));
     *state = c;
     return 0;
-}
-
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            for (struct dirent *e; (e = readdir(d));) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                    continue;
-                char sub[PATH_MAX];
-                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-                remove_tree(sub);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
 }
 
 static int teardown(void **state)

@@ -47,6 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness.h"
 #include "testkit.h"
 #include "tessera/tess_bundle.h"
 
@@ -59,8 +60,6 @@
 #define MIB (1024u * 1024u)
 #define CAP_BYTES (64u * MIB) /* TESS_MAX_BUNDLE_FILE in app/state.h */
 
-#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
-#define MAX_ARGS 128
 #define KILLED (128 + SIGKILL)
 /* A run that takes longer than this is a hang: it is killed and fails. */
 #define RUN_TIMEOUT_S 120
@@ -71,16 +70,6 @@ static char *tessera; /* absolute path of the binary under test */
 static unsigned kill_points[3];
 
 /* ---- running the binary (after test_cli.c) ---- */
-
-typedef struct {
-    char *p;
-    size_t len, cap;
-} buf;
-
-typedef struct {
-    int code; /* exit code; 128 + n when killed by signal n */
-    buf out, err;
-} result;
 
 typedef struct {
     char dir[64];
@@ -97,31 +86,6 @@ typedef struct {
     unsigned failures;
     char mounted[512]; /* a tmpfs the teardown unmounts ("" when none) */
 } cli;
-
-static void buf_add(buf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        assert_non_null(p);
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void result_clear(result *r)
-{
-    free(r->out.p);
-    free(r->err.p);
-    memset(r, 0, sizeof *r);
-    buf_add(&r->out, "", 0);
-    buf_add(&r->err, "", 0);
-}
 
 /* Prints the failing check with the command and both outputs, then fails
  * (in a table, counts the failure and returns). */
@@ -146,32 +110,6 @@ static void failf(cli *c, int line, const char *fmt, ...)
              "  stderr: %.3000s",
              line, c->label ? " [" : "", c->label ? c->label : "", c->label ? "]" : "", why,
              c->cmd, c->r.code, c->r.out.p ? c->r.out.p : "", c->r.err.p ? c->r.err.p : "");
-}
-
-static void drain(int *fd, buf *b)
-{
-    char tmp[4096];
-    ssize_t n = read(*fd, tmp, sizeof tmp);
-    if (n > 0) {
-        buf_add(b, tmp, (size_t)n);
-    } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-        close(*fd);
-        *fd = -1;
-    }
-}
-
-/* "@N" -> TK_NOW + N, for the arguments of the tables. */
-static const char *expand(const char *a, char *space, size_t cap)
-{
-    if (a[0] != '@')
-        return a;
-    char *end;
-    errno = 0;
-    long long off = strtoll(a + 1, &end, 10);
-    if (a[1] == '\0' || *end != '\0' || errno)
-        return a;
-    snprintf(space, cap, "%lld", (long long)TK_NOW + off);
-    return space;
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -391,11 +329,6 @@ static cJSON *json_at(cli *c, int line)
 }
 #define JSON(c) json_at((c), __LINE__)
 
-static const cJSON *jget(const cJSON *o, const char *key)
-{
-    return cJSON_GetObjectItemCaseSensitive(o, key);
-}
-
 static const char *jstr(const cJSON *o, const char *key)
 {
     const cJSON *v = jget(o, key);
@@ -425,15 +358,6 @@ static double jnum(const cJSON *o, const char *key)
 {
     const cJSON *v = jget(o, key);
     return cJSON_IsNumber(v) ? v->valuedouble : -1;
-}
-
-static bool has_warning(const cJSON *j, const char *w)
-{
-    const cJSON *it;
-    cJSON_ArrayForEach(it, jget(j, "warnings"))
-        if (cJSON_IsString(it) && strcmp(it->valuestring, w) == 0)
-            return true;
-    return false;
 }
 
 /* ---- files in the test directory ---- */
@@ -498,16 +422,6 @@ static bool exists(const cli *c, const char *name)
     return lstat(p, &st) == 0;
 }
 
-static void hex_of(const uint8_t *in, size_t n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[in[i] >> 4];
-        out[2 * i + 1] = digits[in[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 /* NAME (the seed in hex, mode 0600) and NAME.pub, as keygen writes them. */
 static void put_key(const cli *c, const char *name, const tk_key *k)
 {
@@ -526,29 +440,6 @@ static void kid_hex(const tk_key *k, char out[17])
     uint8_t kid[8];
     tess_kid_of(kid, k->pk);
     hex_of(kid, 8, out);
-}
-
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            for (struct dirent *e; (e = readdir(d));) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                    continue;
-                char sub[PATH_MAX];
-                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-                remove_tree(sub);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -780,16 +671,6 @@ static size_t make_bundle(cli *c, const char *name, const bspec *s)
     free(sks);
     free(rev);
     return len;
-}
-
-/* Appends a NULL-terminated list to argv at *n. */
-static void push_args(const char **argv, size_t *n, const char *const *more)
-{
-    for (size_t i = 0; more && more[i]; i++) {
-        assert_true(*n < MAX_ARGS - 1);
-        argv[(*n)++] = more[i];
-    }
-    argv[*n] = NULL;
 }
 
 /* Issues the typical credential (FORK-L1, iat a day before TK_NOW, exp a
