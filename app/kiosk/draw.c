@@ -1,0 +1,461 @@
+/*
+ * draw.c: the screens, drawn purely from the kiosk state (nothing here
+ * changes it), and screenshots read back from the renderer.
+ *
+ * Legible from a metre away: every size is a fraction of the screen
+ * height, white on a strong colour or a dark ground. A verdict is never
+ * told by colour alone: a drawn icon and words go with it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+#include <png.h>
+
+#include "kiosk.h"
+
+#define FONT_REGULAR "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+#define FONT_BOLD "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+
+enum { F_HUGE, F_HEAD, F_BODY, F_BODY_BOLD, F_SMALL, F_COUNT };
+
+struct kiosk_gfx {
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    TTF_Font *font[F_COUNT];
+    int w, h;
+    const char *shot_dir;
+    /* the last screen written as a screenshot: one file per screen shown */
+    kiosk_screen shot_screen;
+    unsigned shot_verdicts;
+    bool shot_any;
+    unsigned shot_no;
+};
+
+static const SDL_Color WHITE = {255, 255, 255, 255};
+static const SDL_Color GREEN = {0x1b, 0x7f, 0x3b, 255};
+static const SDL_Color RED = {0xb3, 0x26, 0x1e, 255};
+static const SDL_Color AMBER = {0xb2, 0x6a, 0x00, 255};
+static const SDL_Color NAVY = {0x10, 0x1c, 0x2c, 255};
+static const SDL_Color SOFT = {0xc8, 0xd2, 0xdc, 255};
+static const SDL_Color WARN = {0xff, 0xc1, 0x4d, 255};
+
+const char *kiosk_screen_name(kiosk_screen s)
+{
+    switch (s) {
+    case SCREEN_IDLE: return "idle";
+    case SCREEN_VERDICT: return "verdict";
+    case SCREEN_DETAILS: return "details";
+    }
+    return "screen";
+}
+
+const char *kiosk_reason_words(tess_status reason)
+{
+    switch (reason) {
+    case TESS_OK: return "This badge is genuine and valid";
+    case TESS_ERR_NOT_MC1: return "This is not a badge we can read";
+    case TESS_ERR_BAD_BASE45:
+    case TESS_ERR_BAD_COMPRESSION:
+    case TESS_ERR_CBOR_MALFORMED:
+    case TESS_ERR_CBOR_INDEFINITE:
+    case TESS_ERR_CBOR_DUP_KEY:
+    case TESS_ERR_CBOR_UTF8:
+    case TESS_ERR_CBOR_DEPTH:
+    case TESS_ERR_CBOR_TRAILING:
+    case TESS_ERR_CBOR_STRING_LIMIT:
+    case TESS_ERR_CBOR_TYPE:
+    case TESS_ERR_CBOR_TOO_COMPLEX:
+    case TESS_ERR_BAD_COSE: return "This badge is damaged and cannot be read";
+    case TESS_ERR_TOO_LARGE: return "This code is too large to be a badge";
+    case TESS_ERR_BAD_ALG: return "This badge uses a signature we do not accept";
+    case TESS_ERR_UNKNOWN_ISSUER: return "We don't recognise the issuer of this badge";
+    case TESS_ERR_BAD_SIGNATURE: return "This badge has been altered or forged";
+    case TESS_ERR_BAD_CLAIMS: return "This badge is incomplete or malformed";
+    case TESS_ERR_ISSUER_MISMATCH: return "This badge names a different issuer than the one who signed it";
+    case TESS_ERR_OUT_OF_SCOPE: return "The issuer is not trusted for this kind of badge";
+    case TESS_ERR_KEY_NOT_VALID: return "The issuer's key was not valid when this badge was issued";
+    case TESS_ERR_NOT_YET_VALID: return "This badge is not valid yet";
+    case TESS_ERR_EXPIRED: return "This badge has expired";
+    case TESS_ERR_REVOKED: return "This badge has been withdrawn by its issuer";
+    default: return "This badge could not be checked";
+    }
+}
+
+kiosk_gfx *gfx_open(const kiosk *k, char *err, size_t cap)
+{
+    kiosk_gfx *g = calloc(1, sizeof *g);
+    if (!g) {
+        snprintf(err, cap, "out of memory");
+        return NULL;
+    }
+    g->shot_dir = k->shot_dir;
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        snprintf(err, cap, "SDL: %s", SDL_GetError());
+        free(g);
+        return NULL;
+    }
+    if (TTF_Init() != 0) {
+        snprintf(err, cap, "SDL_ttf: %s", TTF_GetError());
+        SDL_Quit();
+        free(g);
+        return NULL;
+    }
+    Uint32 flags = k->window ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP;
+    g->win = SDL_CreateWindow("Tessera", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                              k->width, k->height, flags);
+    if (g->win)
+        g->ren = SDL_CreateRenderer(g->win, -1, 0);
+    if (!g->ren) {
+        snprintf(err, cap, "SDL: %s", SDL_GetError());
+        gfx_close(g);
+        return NULL;
+    }
+    if (SDL_GetRendererOutputSize(g->ren, &g->w, &g->h) != 0 || g->w <= 0 || g->h <= 0) {
+        g->w = k->width;
+        g->h = k->height;
+    }
+    if (!k->window)
+        SDL_ShowCursor(SDL_DISABLE);
+    SDL_StartTextInput(); /* a handheld scanner types its text */
+    /* sizes as fractions of the height: legible from a metre */
+    const struct { const char *path; int div; } spec[F_COUNT] = {
+        [F_HUGE] = {FONT_BOLD, 8},  [F_HEAD] = {FONT_BOLD, 12},
+        [F_BODY] = {FONT_REGULAR, 17}, [F_BODY_BOLD] = {FONT_BOLD, 15},
+        [F_SMALL] = {FONT_REGULAR, 24},
+    };
+    for (int i = 0; i < F_COUNT; i++) {
+        int px = g->h / spec[i].div;
+        g->font[i] = TTF_OpenFont(spec[i].path, px < 8 ? 8 : px);
+        if (!g->font[i]) {
+            snprintf(err, cap, "%s: %s", spec[i].path, TTF_GetError());
+            gfx_close(g);
+            return NULL;
+        }
+    }
+    return g;
+}
+
+void gfx_close(kiosk_gfx *g)
+{
+    if (!g)
+        return;
+    for (int i = 0; i < F_COUNT; i++)
+        if (g->font[i])
+            TTF_CloseFont(g->font[i]);
+    if (g->ren)
+        SDL_DestroyRenderer(g->ren);
+    if (g->win)
+        SDL_DestroyWindow(g->win);
+    TTF_Quit();
+    SDL_Quit();
+    free(g);
+}
+
+/* ---- drawing helpers ---- */
+
+typedef enum { ALIGN_LEFT, ALIGN_CENTRE } align;
+
+/* Draws text with its top at y; wrapped at max_w when wrap, else shrunk to
+ * fit max_w. Returns the height drawn. */
+static int text_at(kiosk_gfx *g, int font, const char *s, int x, int y, int max_w, align a,
+                   SDL_Color c, bool wrap)
+{
+    if (!s || !*s)
+        return 0;
+    TTF_Font *f = g->font[font];
+    SDL_Surface *surf;
+    if (wrap) {
+        TTF_SetFontWrappedAlign(f, a == ALIGN_CENTRE ? TTF_WRAPPED_ALIGN_CENTER
+                                                     : TTF_WRAPPED_ALIGN_LEFT);
+        surf = TTF_RenderUTF8_Blended_Wrapped(f, s, c, (Uint32)max_w);
+    } else {
+        surf = TTF_RenderUTF8_Blended(f, s, c);
+    }
+    if (!surf)
+        return 0;
+    SDL_Texture *t = SDL_CreateTextureFromSurface(g->ren, surf);
+    SDL_Rect r = {x, y, surf->w, surf->h};
+    if (r.w > max_w) { /* shrink, keeping the shape */
+        r.h = (int)((long long)r.h * max_w / r.w);
+        r.w = max_w;
+    }
+    if (a == ALIGN_CENTRE)
+        r.x = x + (max_w - r.w) / 2;
+    if (t) {
+        SDL_RenderCopy(g->ren, t, NULL, &r);
+        SDL_DestroyTexture(t);
+    }
+    SDL_FreeSurface(surf);
+    return r.h;
+}
+
+static void fill(kiosk_gfx *g, SDL_Color c)
+{
+    SDL_SetRenderDrawColor(g->ren, c.r, c.g, c.b, 255);
+    SDL_RenderClear(g->ren);
+}
+
+static void rect(kiosk_gfx *g, SDL_Color c, int x, int y, int w, int h)
+{
+    SDL_Rect r = {x, y, w, h};
+    SDL_SetRenderDrawColor(g->ren, c.r, c.g, c.b, 255);
+    SDL_RenderFillRect(g->ren, &r);
+}
+
+static void disc(kiosk_gfx *g, SDL_Color c, float cx, float cy, float rad)
+{
+    enum { N = 48 };
+    SDL_Vertex v[N + 1];
+    int idx[N * 3];
+    v[0] = (SDL_Vertex){{cx, cy}, c, {0, 0}};
+    for (int i = 0; i < N; i++) {
+        float a = (float)i * 6.2831853f / N;
+        v[i + 1] = (SDL_Vertex){{cx + rad * SDL_cosf(a), cy + rad * SDL_sinf(a)}, c, {0, 0}};
+        idx[i * 3] = 0;
+        idx[i * 3 + 1] = i + 1;
+        idx[i * 3 + 2] = (i + 1) % N + 1;
+    }
+    SDL_RenderGeometry(g->ren, NULL, v, N + 1, idx, N * 3);
+}
+
+/* A thick stroke with round ends. */
+static void stroke(kiosk_gfx *g, SDL_Color c, float x0, float y0, float x1, float y1, float th)
+{
+    float dx = x1 - x0, dy = y1 - y0;
+    float len = SDL_sqrtf(dx * dx + dy * dy);
+    if (len <= 0)
+        return;
+    float nx = -dy / len * th / 2, ny = dx / len * th / 2;
+    SDL_Vertex v[4] = {
+        {{x0 + nx, y0 + ny}, c, {0, 0}}, {{x1 + nx, y1 + ny}, c, {0, 0}},
+        {{x1 - nx, y1 - ny}, c, {0, 0}}, {{x0 - nx, y0 - ny}, c, {0, 0}},
+    };
+    const int idx[6] = {0, 1, 2, 0, 2, 3};
+    SDL_RenderGeometry(g->ren, NULL, v, 4, idx, 6);
+    disc(g, c, x0, y0, th / 2);
+    disc(g, c, x1, y1, th / 2);
+}
+
+/* The verdict's icon: a white disc with a tick, a cross or "!" in the
+ * ground colour. */
+static void icon(kiosk_gfx *g, kiosk_tone tone, SDL_Color ground, float cx, float cy, float s)
+{
+    disc(g, WHITE, cx, cy, s / 2);
+    float th = s * 0.13f;
+    if (tone == TONE_VALID) {
+        stroke(g, ground, cx - 0.24f * s, cy + 0.02f * s, cx - 0.07f * s, cy + 0.19f * s, th);
+        stroke(g, ground, cx - 0.07f * s, cy + 0.19f * s, cx + 0.25f * s, cy - 0.17f * s, th);
+    } else if (tone == TONE_INVALID) {
+        stroke(g, ground, cx - 0.18f * s, cy - 0.18f * s, cx + 0.18f * s, cy + 0.18f * s, th);
+        stroke(g, ground, cx + 0.18f * s, cy - 0.18f * s, cx - 0.18f * s, cy + 0.18f * s, th);
+    } else {
+        stroke(g, ground, cx, cy - 0.26f * s, cx, cy + 0.06f * s, th);
+        disc(g, ground, cx, cy + 0.24f * s, th * 0.6f);
+    }
+}
+
+static void date_text(uint64_t t, char *out, size_t cap)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || strftime(out, cap, "%d %b %Y", &tm) == 0)
+        snprintf(out, cap, "?");
+}
+
+static SDL_Color tone_colour(kiosk_tone t)
+{
+    return t == TONE_VALID ? GREEN : t == TONE_INVALID ? RED : AMBER;
+}
+
+static const char *headline(const kiosk_shown *s)
+{
+    return s->tone == TONE_VALID ? "Valid" : s->tone == TONE_INVALID ? "Not valid" : "Cannot decide";
+}
+
+static const char *subline(const kiosk_shown *s)
+{
+    if (s->tone == TONE_UNDECIDED)
+        return (s->warnings & TESS_WARN_TRUST_STALE)
+                   ? "The list of trusted issuers is out of date: ask staff"
+                   : "This kiosk's clock cannot be trusted: ask staff";
+    return kiosk_reason_words(s->reason);
+}
+
+/* ---- the screens ---- */
+
+static void draw_idle(kiosk_gfx *g, const kiosk *k)
+{
+    int w = g->w, h = g->h;
+    fill(g, NAVY);
+    /* a camera guide: four corner brackets */
+    int side = h * 30 / 100, x0 = (w - side) / 2, y0 = h * 7 / 100, arm = side / 4,
+        th = h / 60 + 2;
+    for (int i = 0; i < 4; i++) {
+        int x = i & 1 ? x0 + side - arm : x0, y = i & 2 ? y0 + side - th : y0;
+        rect(g, WHITE, x, y, arm, th);
+        int vx = i & 1 ? x0 + side - th : x0, vy = i & 2 ? y0 + side - arm : y0;
+        rect(g, WHITE, vx, vy, th, arm);
+    }
+    text_at(g, F_HUGE, "Show your badge to the camera", w / 20, h * 42 / 100, w * 9 / 10,
+            ALIGN_CENTRE, WHITE, true);
+
+    char line[512], when[64];
+    uint64_t age = k->now > k->bundle_issued_at ? (k->now - k->bundle_issued_at) / 86400 : 0;
+    bool stale = k->now > k->bundle_expires;
+    snprintf(line, sizeof line, "Trusted issuers from %s, updated %llu day%s ago%s",
+             k->publisher[0] ? k->publisher : "(unnamed publisher)", (unsigned long long)age,
+             age == 1 ? "" : "s", stale ? " (expired)" : "");
+    text_at(g, F_SMALL, line, w / 20, h * 78 / 100, w * 9 / 10, ALIGN_CENTRE, stale ? WARN : SOFT,
+            false);
+    date_text(k->now, when, sizeof when);
+    if (k->have_at)
+        snprintf(line, sizeof line, "Clock: fixed at %s (test)", when);
+    else if (k->clock_behind)
+        snprintf(line, sizeof line, "Clock: behind the last known time, dates cannot be judged");
+    else
+        snprintf(line, sizeof line, "Clock OK, %s", when);
+    text_at(g, F_SMALL, line, w / 20, h * 87 / 100, w * 9 / 10, ALIGN_CENTRE,
+            k->clock_behind || stale ? WARN : SOFT, false);
+}
+
+static void draw_verdict(kiosk_gfx *g, const kiosk *k)
+{
+    const kiosk_shown *s = &k->shown;
+    int w = g->w, h = g->h;
+    SDL_Color ground = tone_colour(s->tone);
+    fill(g, ground);
+    float size = (float)(h * 45 / 100 < w * 30 / 100 ? h * 45 / 100 : w * 30 / 100);
+    icon(g, s->tone, ground, (float)w * 0.2f, (float)h * 0.42f, size);
+
+    int x = w * 38 / 100, tw = w - x - w / 20, y = h * 12 / 100;
+    y += text_at(g, F_HUGE, headline(s), x, y, tw, ALIGN_LEFT, WHITE, false);
+    y += h / 40;
+    y += text_at(g, F_BODY_BOLD, subline(s), x, y, tw, ALIGN_LEFT, WHITE, true);
+    if (s->has_cred) {
+        y += h / 20;
+        y += text_at(g, F_HEAD, s->holder, x, y, tw, ALIGN_LEFT, WHITE, false);
+        y += h / 80;
+        text_at(g, F_BODY, s->title, x, y, tw, ALIGN_LEFT, WHITE, true);
+        text_at(g, F_SMALL, "Tap for details", w / 20, h * 88 / 100, w * 9 / 10, ALIGN_CENTRE,
+                WHITE, false);
+    }
+}
+
+static void draw_details(kiosk_gfx *g, const kiosk *k)
+{
+    const kiosk_shown *s = &k->shown;
+    int w = g->w, h = g->h;
+    fill(g, NAVY);
+    SDL_Color band = tone_colour(s->tone);
+    int band_h = h * 22 / 100;
+    rect(g, band, 0, 0, w, band_h);
+    float isz = (float)band_h * 0.8f;
+    icon(g, s->tone, band, (float)w / 20 + isz / 2, (float)band_h / 2, isz);
+    int hx = w / 20 + (int)isz + w / 30;
+    text_at(g, F_HEAD, headline(s), hx, band_h / 2 - h / 16, w - hx - w / 20, ALIGN_LEFT, WHITE,
+            false);
+    text_at(g, F_SMALL, subline(s), hx, band_h / 2 + h / 60, w - hx - w / 20, ALIGN_LEFT, WHITE,
+            false);
+
+    char skills[K_SKILLS * (K_SKILL + 2) + 32] = "", iat[64], exp[64] = "no expiry", eqf[32] = "";
+    for (size_t i = 0; i < s->n_skills; i++) {
+        if (i)
+            strcat(skills, ", ");
+        strcat(skills, s->skills[i]);
+    }
+    if (s->more_skills) {
+        size_t n = strlen(skills);
+        snprintf(skills + n, sizeof skills - n, " and %zu more", s->more_skills);
+    }
+    date_text(s->iat, iat, sizeof iat);
+    if (s->has_exp)
+        date_text(s->exp, exp, sizeof exp);
+    if (s->has_eqf)
+        snprintf(eqf, sizeof eqf, "Level %llu", (unsigned long long)s->eqf);
+    const struct { const char *label, *value; } rows[] = {
+        {"Holder", s->holder}, {"Badge", s->title},      {"Awarded by", s->awarder},
+        {"Signed by", s->issuer}, {"Issued", iat},       {"Expires", exp},
+        {"Skills", skills},    {"EQF", eqf},
+    };
+    int y = band_h + h / 30, lx = w / 20, vx = w * 30 / 100, vw = w - vx - w / 20;
+    int row_h = h / 12;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        if (!rows[i].value[0])
+            continue;
+        text_at(g, F_BODY, rows[i].label, lx, y, vx - lx - w / 40, ALIGN_LEFT, SOFT, false);
+        text_at(g, F_BODY_BOLD, rows[i].value, vx, y, vw, ALIGN_LEFT, WHITE, false);
+        y += row_h;
+    }
+}
+
+/* ---- screenshots ---- */
+
+static bool write_png(const char *path, const uint8_t *rgb, int w, int h)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return false;
+    png_structp p = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = p ? png_create_info_struct(p) : NULL;
+    if (!info || setjmp(png_jmpbuf(p))) {
+        png_destroy_write_struct(&p, info ? &info : NULL);
+        fclose(f);
+        remove(path);
+        return false;
+    }
+    png_init_io(p, f);
+    png_set_IHDR(p, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(p, info);
+    for (int y = 0; y < h; y++)
+        png_write_row(p, rgb + (size_t)y * (size_t)w * 3);
+    png_write_end(p, NULL);
+    png_destroy_write_struct(&p, &info);
+    return fclose(f) == 0;
+}
+
+static bool screenshot(kiosk_gfx *g, const kiosk *k)
+{
+    uint8_t *rgb = malloc((size_t)g->w * (size_t)g->h * 3);
+    if (!rgb)
+        return false;
+    bool ok = SDL_RenderReadPixels(g->ren, NULL, SDL_PIXELFORMAT_RGB24, rgb, g->w * 3) == 0;
+    if (ok) {
+        char path[1400];
+        snprintf(path, sizeof path, "%s/%04u-%s.png", g->shot_dir, g->shot_no,
+                 kiosk_screen_name(k->screen));
+        ok = write_png(path, rgb, g->w, g->h);
+        if (!ok)
+            fprintf(stderr, "tessera-kiosk: %s: the screenshot could not be written\n", path);
+        g->shot_no++;
+    } else {
+        fprintf(stderr, "tessera-kiosk: screenshot: %s\n", SDL_GetError());
+    }
+    /* a screenshot of a verdict holds the holder's name: wipe the copy */
+    memset(rgb, 0, (size_t)g->w * (size_t)g->h * 3);
+    free(rgb);
+    return ok;
+}
+
+bool gfx_draw(kiosk_gfx *g, const kiosk *k)
+{
+    switch (k->screen) {
+    case SCREEN_IDLE: draw_idle(g, k); break;
+    case SCREEN_VERDICT: draw_verdict(g, k); break;
+    case SCREEN_DETAILS: draw_details(g, k); break;
+    }
+    bool ok = true;
+    bool new_screen = !g->shot_any || g->shot_screen != k->screen ||
+                      g->shot_verdicts != k->verdicts;
+    if (g->shot_dir && new_screen) {
+        ok = screenshot(g, k);
+        g->shot_any = true;
+        g->shot_screen = k->screen;
+        g->shot_verdicts = k->verdicts;
+    }
+    SDL_RenderPresent(g->ren);
+    return ok;
+}

@@ -1,0 +1,185 @@
+/*
+ * inputs.c: where credential texts come from. A texts file (one a line),
+ * a folder of images (scanned with the scanner), both played one every
+ * --pace ms; a handheld scanner that types like a keyboard (Enter ends a
+ * text); SDL's quit, taps and keys. Everything read goes into the queue;
+ * nothing here judges or draws.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL.h>
+
+#include "kiosk.h"
+
+bool inputs_open(kiosk *k)
+{
+    if (k->texts_path) {
+        k->texts = fopen(k->texts_path, "r");
+        if (!k->texts) {
+            fprintf(stderr, "tessera-kiosk: %s: cannot be read\n", k->texts_path);
+            return false;
+        }
+    }
+    if (k->frames_dir) {
+        char err[1400];
+        k->frames = frame_open(k->frames_dir, err, sizeof err);
+        if (!k->frames) {
+            fprintf(stderr, "tessera-kiosk: %s\n", err);
+            return false;
+        }
+        scan_options opt = {0, 0, 0, 0, false, true};
+        k->scan = scanner_new(&opt);
+        if (!k->scan) {
+            fputs("tessera-kiosk: the scanner could not start\n", stderr);
+            return false;
+        }
+    }
+    k->sources_done = !k->texts && !k->frames;
+    return true;
+}
+
+void inputs_close(kiosk *k)
+{
+    if (k->texts)
+        fclose(k->texts);
+    if (k->frames)
+        frame_close(k->frames);
+    if (k->scan)
+        scanner_free(k->scan);
+    k->texts = NULL;
+    k->frames = NULL;
+    k->scan = NULL;
+}
+
+/* The next non-empty line; false at the end of the file. A line longer
+ * than the buffer is kept cut (still too long for the core: too_large)
+ * and the rest of it skipped. */
+static bool next_text(kiosk *k)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, k->texts)) >= 0) {
+        k->text_line++;
+        size_t len = (size_t)n;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            len--;
+        if (len == 0)
+            continue;
+        char name[32];
+        snprintf(name, sizeof name, "text:%u", k->text_line);
+        kiosk_enqueue(k, line, len, name);
+        memset(line, 0, cap);
+        free(line);
+        return true;
+    }
+    free(line);
+    return false;
+}
+
+/* The next image; false at the end of the folder. An image with no code
+ * (or that cannot be decoded) gives no verdict: a camera sees nothing most
+ * of the time. */
+static bool next_frame(kiosk *k)
+{
+    grey_frame f;
+    frame_result r = frame_next(k->frames, &f);
+    if (r == FRAME_END)
+        return false;
+    if (r != FRAME_OK) {
+        fputs("tessera-kiosk: an image could not be read\n", stderr);
+        return true;
+    }
+    static scan_result res; /* 32 KB: off the stack */
+    memset(&res, 0, sizeof res);
+    int n = scanner_scan(k->scan, &f, &res);
+    const char *name = f.name ? f.name : "frame";
+    const char *slash = strrchr(name, '/');
+    if (slash)
+        name = slash + 1;
+    /* the credential's code: the first MC1 text, so that a second code
+     * beside it (a link, a logo) is not taken; else the first code */
+    int pick = -1;
+    for (int i = 0; i < n; i++)
+        if (res.len[i] >= 4 && SDL_strncasecmp(res.text[i], "MC1:", 4) == 0) {
+            pick = i;
+            break;
+        }
+    if (pick < 0 && n > 0)
+        pick = 0;
+    if (pick >= 0)
+        kiosk_enqueue(k, res.text[pick], res.len[pick], name);
+    else
+        fprintf(stderr, "tessera-kiosk: %s: no QR code found\n", name);
+    memset(&res, 0, sizeof res);
+    return true;
+}
+
+uint32_t inputs_due_in(const kiosk *k, uint32_t now_ms)
+{
+    if (k->sources_done)
+        return UINT32_MAX;
+    int32_t d = (int32_t)(k->next_input_ms - now_ms);
+    return d <= 0 ? 0 : (uint32_t)d;
+}
+
+static void on_key(kiosk *k, const SDL_KeyboardEvent *e, uint32_t now_ms)
+{
+    SDL_Keycode key = e->keysym.sym;
+    if (key == SDLK_RETURN || key == SDLK_KP_ENTER) {
+        if (k->keys_len > 0) {
+            kiosk_enqueue(k, k->keys, k->keys_len, "keyboard");
+            memset(k->keys, 0, sizeof k->keys);
+            k->keys_len = 0;
+        } else {
+            kiosk_tap(k, now_ms);
+        }
+    } else if (key == SDLK_ESCAPE) {
+        if (k->window && k->screen == SCREEN_IDLE)
+            k->running = false; /* only on a developer's window */
+        else
+            kiosk_tap(k, now_ms);
+    }
+}
+
+void inputs_poll(kiosk *k, uint32_t now_ms)
+{
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) {
+        switch (e.type) {
+        case SDL_QUIT:
+            k->running = false;
+            break;
+        case SDL_TEXTINPUT: {
+            size_t n = strlen(e.text.text);
+            if (k->keys_len + n < sizeof k->keys) {
+                memcpy(k->keys + k->keys_len, e.text.text, n);
+                k->keys_len += n;
+            }
+            break;
+        }
+        case SDL_KEYDOWN:
+            on_key(k, &e.key, now_ms);
+            break;
+        case SDL_MOUSEBUTTONDOWN:
+        case SDL_FINGERDOWN:
+            kiosk_tap(k, now_ms);
+            break;
+        case SDL_WINDOWEVENT:
+            if (e.window.event == SDL_WINDOWEVENT_EXPOSED ||
+                e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+                k->dirty = true;
+            break;
+        default:
+            break;
+        }
+    }
+    if (k->sources_done || inputs_due_in(k, now_ms) > 0)
+        return;
+    bool more = k->texts ? next_text(k) : next_frame(k);
+    if (more)
+        k->next_input_ms = now_ms + k->pace_ms;
+    else
+        k->sources_done = true;
+}

@@ -1,0 +1,471 @@
+/*
+ * tessera-kiosk: the verify mode of the kiosk. One loop over one state:
+ * poll the inputs, update the state, draw from the state.
+ *
+ * Every verdict is one JSON line on stdout (the fields of
+ * `tessera verify --json`, plus "time" and "input"). A bad scan never ends
+ * the process; a missing state, texts file or frames folder does, with
+ * exit code 2, before any window opens.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <SDL.h>
+
+#include "json.h"
+#include "kiosk.h"
+
+#define EXIT_USAGE 2
+
+/* memset through a volatile pointer: the compiler cannot drop a wipe of
+ * memory it thinks is not read again. */
+static void *(*volatile wipe)(void *, int, size_t) = memset;
+
+static void usage(FILE *out)
+{
+    fputs("Usage: tessera-kiosk [--state DIR] [--texts FILE | --frames DIR] [--pace MS]\n"
+          "         [--verdict-ms MS] [--details] [--screenshot-dir DIR] [--exit-when-done]\n"
+          "         [--width W] [--height H] [--window] [--at T]\n"
+          "Shows a verdict for each credential read: from FILE (one text a line), from the\n"
+          "images in DIR, or typed by a handheld scanner (Enter ends a text).\n"
+          "T is Unix seconds or YYYY-MM-DD (UTC); without --at, the system clock.\n",
+          out);
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    if (!s || *s < '0' || *s > '9')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static bool parse_time(const char *s, uint64_t *out)
+{
+    if (parse_u64(s, out))
+        return true;
+    unsigned y, m, d;
+    char tail;
+    if (sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 || y < 1970 || m < 1 || m > 12 ||
+        d < 1 || d > 31)
+        return false;
+    *out = (uint64_t)days_from_civil(y, m, d) * 86400u;
+    return true;
+}
+
+static bool parse_ms(const char *s, uint32_t *out)
+{
+    uint64_t v;
+    if (!parse_u64(s, &v) || v > 3600000u)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+/* Returns 0 on success, EXIT_USAGE (with a message) otherwise. */
+static int parse_options(kiosk *k, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes = true;
+        uint64_t n;
+        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+            usage(stdout);
+            exit(0);
+        } else if (strcmp(o, "--window") == 0) {
+            k->window = true, takes = false;
+        } else if (strcmp(o, "--exit-when-done") == 0) {
+            k->exit_when_done = true, takes = false;
+        } else if (strcmp(o, "--details") == 0) {
+            k->details = true, takes = false;
+        } else if (!v) {
+            fprintf(stderr, "tessera-kiosk: %s needs a value (or is unknown)\n", o);
+            return EXIT_USAGE;
+        } else if (strcmp(o, "--state") == 0) {
+            k->state_dir = v;
+        } else if (strcmp(o, "--texts") == 0) {
+            k->texts_path = v;
+        } else if (strcmp(o, "--frames") == 0) {
+            k->frames_dir = v;
+        } else if (strcmp(o, "--screenshot-dir") == 0) {
+            k->shot_dir = v;
+        } else if (strcmp(o, "--pace") == 0) {
+            if (!parse_ms(v, &k->pace_ms))
+                goto bad;
+        } else if (strcmp(o, "--verdict-ms") == 0) {
+            if (!parse_ms(v, &k->verdict_ms))
+                goto bad;
+        } else if (strcmp(o, "--width") == 0 || strcmp(o, "--height") == 0) {
+            if (!parse_u64(v, &n) || n < 160 || n > 8192)
+                goto bad;
+            *(o[2] == 'w' ? &k->width : &k->height) = (int)n;
+        } else if (strcmp(o, "--at") == 0) {
+            if (!parse_time(v, &k->at))
+                goto bad;
+            k->have_at = true;
+        } else {
+            fprintf(stderr, "tessera-kiosk: unknown option '%s'\n", o);
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+        if (takes)
+            i++;
+        continue;
+    bad:
+        fprintf(stderr, "tessera-kiosk: %s: '%s' is not a good value\n", o, v);
+        return EXIT_USAGE;
+    }
+    if (k->texts_path && k->frames_dir) {
+        fputs("tessera-kiosk: give --texts or --frames, not both\n", stderr);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static uint64_t wall_now(const kiosk *k)
+{
+    if (k->have_at)
+        return k->at;
+    time_t t = time(NULL);
+    return t < 0 ? 0 : (uint64_t)t;
+}
+
+static void copy_span(char *dst, size_t cap, tess_span s)
+{
+    size_t n = s.len < cap - 1 ? s.len : cap - 1;
+    /* cut at a character boundary, never inside a UTF-8 sequence */
+    while (n > 0 && n < s.len && (s.ptr[n] & 0xC0) == 0x80)
+        n--;
+    memcpy(dst, s.ptr, n);
+    dst[n] = '\0';
+}
+
+static void print_verdict_json(const kiosk *k, const kiosk_input *in, uint64_t t)
+{
+    const tess_verdict *v = &k->verdict;
+    json j;
+    json_init(&j, stdout);
+    json_obj(&j);
+    json_key(&j, "verdict");
+    json_str(&j, v->reason == TESS_OK ? "valid" : "invalid");
+    json_key(&j, "reason");
+    json_str(&j, tess_reason(v->reason));
+    json_key(&j, "warnings");
+    json_arr(&j);
+    if (v->warnings & TESS_WARN_TRUST_STALE)
+        json_str(&j, "trust_stale");
+    if (v->warnings & TESS_WARN_CLOCK_UNCERTAIN)
+        json_str(&j, "clock_uncertain");
+    json_end_arr(&j);
+    json_key(&j, "judged_at");
+    json_u64(&j, v->judged_at);
+    json_key(&j, "credential");
+    if (v->has_cred)
+        json_credential(&j, &v->cred);
+    else
+        json_null(&j);
+    json_key(&j, "issuer");
+    if (v->has_cred)
+        json_issuer(&j, &v->issuer);
+    else
+        json_null(&j);
+    json_key(&j, "time");
+    json_u64(&j, t);
+    json_key(&j, "input");
+    json_str(&j, in->name);
+    json_end_obj(&j);
+    json_done(&j);
+    fflush(stdout);
+}
+
+static void wipe_verdict(kiosk *k)
+{
+    wipe(&k->shown, 0, sizeof k->shown);
+    wipe(&k->verdict, 0, sizeof k->verdict);
+    wipe(&k->verifier, 0, sizeof k->verifier);
+}
+
+static void set_screen(kiosk *k, kiosk_screen s, uint32_t now_ms)
+{
+    k->screen = s;
+    k->screen_since_ms = now_ms;
+    k->dirty = true;
+}
+
+/* The 5 s rule: true when the same text was judged less than K_DEDUP_MS
+ * ago (a QR code held in front of the camera is read on every frame). */
+static bool seen_recently(kiosk *k, const char *text, size_t len, uint32_t now_ms)
+{
+    uint64_t h = 14695981039346656037u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (uint8_t)text[i]) * 1099511628211u;
+    int free_slot = -1, oldest = 0;
+    for (int i = 0; i < K_DEDUP_SLOTS; i++) {
+        bool live = k->seen_used[i] && now_ms - k->seen_ms[i] < K_DEDUP_MS;
+        if (live && k->seen_hash[i] == h) {
+            k->seen_ms[i] = now_ms;
+            return true;
+        }
+        if (!live && free_slot < 0)
+            free_slot = i;
+        if (k->seen_ms[i] < k->seen_ms[oldest])
+            oldest = i;
+    }
+    int slot = free_slot >= 0 ? free_slot : oldest;
+    k->seen_used[slot] = true;
+    k->seen_hash[slot] = h;
+    k->seen_ms[slot] = now_ms;
+    return false;
+}
+
+static void judge(kiosk *k, const kiosk_input *in, uint32_t now_ms)
+{
+    uint64_t t = wall_now(k);
+    tess_clock clock = {t, k->have_at ? 0 : k->floor, TESS_DEFAULT_SKEW};
+    wipe_verdict(k);
+    tess_status st = tess_verify(&k->verifier, in->text, in->len, &k->ks.bundle, &clock,
+                                 &k->verdict);
+    (void)st; /* the verdict holds the reason */
+    print_verdict_json(k, in, t);
+
+    /* The floor moves on with the clock (at most hourly: it is a write). */
+    if (!k->have_at && !(k->verdict.warnings & TESS_WARN_CLOCK_UNCERTAIN) &&
+        t > k->floor_written + 3600) {
+        if (state_advance_floor(k->state_dir, t))
+            k->floor_written = t;
+        else
+            fprintf(stderr, "tessera-kiosk: %s: the time floor could not be recorded\n",
+                    k->state_dir);
+    }
+
+    kiosk_shown *s = &k->shown;
+    const tess_verdict *v = &k->verdict;
+    s->reason = v->reason;
+    s->warnings = v->warnings;
+    if (v->reason != TESS_OK)
+        s->tone = TONE_INVALID;
+    else if (v->warnings & (TESS_WARN_TRUST_STALE | TESS_WARN_CLOCK_UNCERTAIN))
+        s->tone = TONE_UNDECIDED;
+    else
+        s->tone = TONE_VALID;
+    s->has_cred = v->has_cred;
+    if (v->has_cred) {
+        const tess_credential *cr = &v->cred;
+        copy_span(s->holder, sizeof s->holder, cr->holder);
+        copy_span(s->title, sizeof s->title, cr->title);
+        copy_span(s->awarder, sizeof s->awarder, cr->awarder);
+        copy_span(s->issuer, sizeof s->issuer, v->issuer.name);
+        s->iat = cr->iat;
+        s->has_exp = (cr->has & TESS_HAS_EXP) != 0;
+        s->exp = cr->exp;
+        s->n_skills = cr->n_skills < K_SKILLS ? cr->n_skills : K_SKILLS;
+        s->more_skills = cr->n_skills - s->n_skills;
+        for (size_t i = 0; i < s->n_skills; i++)
+            copy_span(s->skills[i], K_SKILL, cr->skills[i]);
+        s->has_eqf = (cr->has & TESS_HAS_EQF) != 0;
+        s->eqf = cr->eqf;
+    }
+    /* what the screen needs is copied: the verifier's copy goes now */
+    wipe(&k->verdict, 0, sizeof k->verdict);
+    wipe(&k->verifier, 0, sizeof k->verifier);
+    k->verdicts++;
+    set_screen(k, SCREEN_VERDICT, now_ms);
+}
+
+void kiosk_tap(kiosk *k, uint32_t now_ms)
+{
+    if (k->screen == SCREEN_VERDICT && k->shown.has_cred) {
+        set_screen(k, SCREEN_DETAILS, now_ms);
+    } else if (k->screen != SCREEN_IDLE) {
+        wipe_verdict(k);
+        set_screen(k, SCREEN_IDLE, now_ms);
+    }
+}
+
+bool kiosk_enqueue(kiosk *k, const char *text, size_t len, const char *name)
+{
+    if (k->q_count == K_QUEUE) {
+        fprintf(stderr, "tessera-kiosk: %s: dropped, %d inputs already wait\n", name, K_QUEUE);
+        return false;
+    }
+    kiosk_input *in = &k->queue[(k->q_head + k->q_count) % K_QUEUE];
+    if (len > sizeof in->text - 1)
+        len = sizeof in->text - 1; /* still longer than TESS_MAX_TEXT: too_large */
+    memcpy(in->text, text, len);
+    in->text[len] = '\0';
+    in->len = len;
+    snprintf(in->name, sizeof in->name, "%s", name);
+    k->q_count++;
+    return true;
+}
+
+/* The update step: time passes, queued inputs are judged. */
+static void update(kiosk *k, uint32_t now_ms)
+{
+    uint64_t t = wall_now(k);
+    if (t / 60 != k->now / 60)
+        k->dirty = k->dirty || k->screen == SCREEN_IDLE; /* the idle clock line */
+    k->now = t;
+    bool behind = !k->have_at && t < k->floor;
+    if (behind != k->clock_behind) {
+        k->clock_behind = behind;
+        k->dirty = true;
+    }
+    while (k->q_count > 0) {
+        kiosk_input *in = &k->queue[k->q_head];
+        k->q_head = (k->q_head + 1) % K_QUEUE;
+        k->q_count--;
+        bool dup = seen_recently(k, in->text, in->len, now_ms);
+        if (!dup)
+            judge(k, in, now_ms);
+        wipe(in, 0, sizeof *in);
+        if (!dup)
+            break; /* one verdict per turn: each is drawn */
+    }
+    if (k->screen == SCREEN_VERDICT && now_ms - k->screen_since_ms >= k->verdict_ms) {
+        if (k->details && k->shown.has_cred) {
+            set_screen(k, SCREEN_DETAILS, now_ms);
+        } else {
+            wipe_verdict(k);
+            set_screen(k, SCREEN_IDLE, now_ms);
+        }
+    } else if (k->screen == SCREEN_DETAILS && now_ms - k->screen_since_ms >= k->verdict_ms) {
+        wipe_verdict(k);
+        set_screen(k, SCREEN_IDLE, now_ms);
+    }
+    if (k->exit_when_done && k->sources_done && k->q_count == 0 &&
+        k->screen == SCREEN_IDLE && !k->dirty)
+        k->running = false;
+}
+
+static uint32_t wait_ms(const kiosk *k, uint32_t now_ms)
+{
+    uint32_t w = 1000; /* the idle screen's clock line */
+    uint32_t in = inputs_due_in(k, now_ms);
+    if (in < w)
+        w = in;
+    if (k->screen != SCREEN_IDLE) {
+        uint32_t shown = now_ms - k->screen_since_ms;
+        uint32_t left = shown >= k->verdict_ms ? 0 : k->verdict_ms - shown;
+        if (left < w)
+            w = left;
+    }
+    return k->q_count > 0 || k->dirty ? 0 : w;
+}
+
+static bool load_trust(kiosk *k)
+{
+    struct stat st;
+    if (stat(k->state_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "tessera-kiosk: %s: no such state folder\n", k->state_dir);
+        return false;
+    }
+    char err[1400];
+    if (!state_load(&k->ks, k->state_dir, err, sizeof err)) {
+        fprintf(stderr, "tessera-kiosk: %s\n", err);
+        return false;
+    }
+    if (k->ks.generation == 0) {
+        fprintf(stderr,
+                "tessera-kiosk: %s: no trust bundle is installed here yet (tessera bundle "
+                "install --root ROOT --state DIR FILE)\n",
+                k->state_dir);
+        return false;
+    }
+    copy_span(k->publisher, sizeof k->publisher, k->ks.bundle.publisher);
+    k->bundle_issued_at = k->ks.bundle.issued_at;
+    k->bundle_expires = k->ks.bundle.expires;
+    k->floor = k->ks.floor;
+    k->floor_written = k->ks.floor;
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    kiosk *k = calloc(1, sizeof *k);
+    if (!k) {
+        fputs("tessera-kiosk: out of memory\n", stderr);
+        return EXIT_USAGE;
+    }
+    k->state_dir = TESS_DEFAULT_STATE;
+    k->pace_ms = 1500;
+    k->verdict_ms = 3000;
+    k->width = 800;
+    k->height = 480;
+    int rc = parse_options(k, argc, argv);
+    if (rc != 0) {
+        free(k);
+        return rc;
+    }
+    if (!load_trust(k)) {
+        state_close(&k->ks);
+        free(k);
+        return EXIT_USAGE;
+    }
+    if (!inputs_open(k)) {
+        inputs_close(k);
+        state_close(&k->ks);
+        free(k);
+        return EXIT_USAGE;
+    }
+    char err[512];
+    kiosk_gfx *g = gfx_open(k, err, sizeof err);
+    if (!g) {
+        fprintf(stderr, "tessera-kiosk: %s\n", err);
+        inputs_close(k);
+        state_close(&k->ks);
+        free(k);
+        return EXIT_USAGE;
+    }
+
+    uint32_t start = SDL_GetTicks();
+    k->next_input_ms = start + k->pace_ms;
+    k->now = wall_now(k);
+    k->clock_behind = !k->have_at && k->now < k->floor;
+    k->screen_since_ms = start;
+    k->dirty = true;
+    k->running = true;
+    while (k->running) {
+        uint32_t now_ms = SDL_GetTicks();
+        inputs_poll(k, now_ms);
+        update(k, now_ms);
+        if (k->dirty) {
+            if (!gfx_draw(g, k))
+                k->exit_code = 1;
+            k->dirty = false;
+            update(k, SDL_GetTicks()); /* exit-when-done once the last screen is out */
+        }
+        if (!k->running)
+            break;
+        uint32_t w = wait_ms(k, SDL_GetTicks());
+        if (w > 0)
+            SDL_WaitEventTimeout(NULL, (int)w);
+    }
+    wipe_verdict(k);
+    gfx_close(g);
+    inputs_close(k);
+    state_close(&k->ks);
+    rc = k->exit_code;
+    free(k);
+    return rc;
+}

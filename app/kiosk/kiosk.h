@@ -1,0 +1,149 @@
+/*
+ * kiosk.h: the kiosk is one loop over one state (STYLE.md rule 9).
+ *
+ * Each turn of the loop polls the inputs (inputs.c), updates this state
+ * (kiosk.c), and draws purely from it (draw.c). Nothing but this struct
+ * says what is on the screen: draw.c reads it and never changes it.
+ *
+ * What is shown of a credential is a copy in fixed buffers, so that the
+ * holder's data can be wiped (memset) when the verdict leaves the screen;
+ * the verifier's own buffers are wiped at the same time.
+ *
+ * Does not: record check-ins, play sounds, drive GPIO (later modes).
+ */
+#ifndef TESS_KIOSK_H
+#define TESS_KIOSK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "frames.h"
+#include "scanner.h"
+#include "state.h"
+#include "tessera/tess_verify.h"
+
+/* Display limits: a longer field is cut (at a UTF-8 boundary) on screen;
+ * the JSON line always carries the whole field. */
+#define K_FIELD 160
+#define K_SKILLS 6
+#define K_SKILL 64
+#define K_INPUT_NAME 256
+/* Inputs waiting for their verdict: a handheld scanner and the pace never
+ * get near it; more are dropped, with a message. */
+#define K_QUEUE 8
+/* A line longer than any MC1 text is still judged (too_large): keep one
+ * byte past TESS_MAX_TEXT so the core sees it is too long. */
+#define K_TEXT (TESS_MAX_TEXT + 2)
+/* The same credential read again within this time counts once. */
+#define K_DEDUP_MS 5000u
+#define K_DEDUP_SLOTS 8
+
+typedef enum { SCREEN_IDLE = 0, SCREEN_VERDICT, SCREEN_DETAILS } kiosk_screen;
+typedef enum { TONE_VALID = 0, TONE_INVALID, TONE_UNDECIDED } kiosk_tone;
+
+/* The last verdict, as shown: copies, wiped when it leaves the screen. */
+typedef struct {
+    tess_status reason;
+    unsigned warnings;
+    kiosk_tone tone;
+    bool has_cred;               /* signature and claims held */
+    char holder[K_FIELD];
+    char title[K_FIELD];
+    char awarder[K_FIELD];
+    char issuer[K_FIELD];
+    uint64_t iat;
+    bool has_exp;
+    uint64_t exp;
+    size_t n_skills;             /* shown, at most K_SKILLS */
+    size_t more_skills;          /* not shown */
+    char skills[K_SKILLS][K_SKILL];
+    bool has_eqf;
+    uint64_t eqf;
+} kiosk_shown;
+
+typedef struct {
+    char text[K_TEXT];
+    size_t len;
+    char name[K_INPUT_NAME];     /* "text:LINE", an image's name, "keyboard" */
+} kiosk_input;
+
+typedef struct {
+    /* configuration (options) */
+    const char *state_dir, *texts_path, *frames_dir, *shot_dir;
+    uint32_t pace_ms, verdict_ms;
+    int width, height;
+    bool window, exit_when_done, details, have_at;
+    uint64_t at;
+
+    /* trust in force */
+    kiosk_state ks;
+    char publisher[K_FIELD];
+    uint64_t bundle_issued_at, bundle_expires, floor;
+    uint64_t floor_written;
+
+    /* input sources */
+    FILE *texts;
+    unsigned text_line;
+    frame_source *frames;
+    scanner *scan;
+    bool sources_done;           /* every file and folder read to its end */
+    uint32_t next_input_ms;
+    char keys[K_TEXT];           /* a handheld scanner typing, up to Enter */
+    size_t keys_len;
+
+    /* the input queue: a ring */
+    kiosk_input queue[K_QUEUE];
+    unsigned q_head, q_count;
+
+    /* recently seen texts (FNV-1a hashes), for the 5 s rule */
+    uint64_t seen_hash[K_DEDUP_SLOTS];
+    uint32_t seen_ms[K_DEDUP_SLOTS];
+    bool seen_used[K_DEDUP_SLOTS];
+
+    /* what is on screen */
+    kiosk_screen screen;
+    uint32_t screen_since_ms;
+    kiosk_shown shown;
+    uint64_t now;                /* the clock, Unix seconds, for the idle screen */
+    bool clock_behind;           /* the clock is behind the state's floor */
+    unsigned verdicts;           /* shown so far */
+    bool dirty;                  /* the screen must be drawn again */
+    unsigned shot_no;
+    bool running;
+    int exit_code;
+
+    /* the verifier's working memory (about 60 KB), wiped with the copies */
+    tess_verifier verifier;
+    tess_verdict verdict;
+} kiosk;
+
+/* inputs.c */
+/* Opens the texts file and the frames folder named by the options; false
+ * with a message on stderr when one cannot be opened. */
+bool inputs_open(kiosk *k);
+void inputs_close(kiosk *k);
+/* Polls SDL events and, when due at now_ms, the next text or frame: what
+ * is read goes into the queue. Handles quit, and taps and keys that move
+ * between screens. */
+void inputs_poll(kiosk *k, uint32_t now_ms);
+/* Milliseconds until inputs_poll has something to read (UINT32_MAX: never). */
+uint32_t inputs_due_in(const kiosk *k, uint32_t now_ms);
+bool kiosk_enqueue(kiosk *k, const char *text, size_t len, const char *name);
+/* A tap or key on the verdict screen: the details (or back to idle). */
+void kiosk_tap(kiosk *k, uint32_t now_ms);
+
+/* draw.c: resources (not state) and the screens. */
+typedef struct kiosk_gfx kiosk_gfx;
+kiosk_gfx *gfx_open(const kiosk *k, char *err, size_t cap);
+void gfx_close(kiosk_gfx *g);
+/* Draws the screen from k alone, then presents it; with a screenshot
+ * folder, writes NNNN-<screen>.png of what was drawn first. False on a
+ * screenshot that could not be written. */
+bool gfx_draw(kiosk_gfx *g, const kiosk *k);
+const char *kiosk_screen_name(kiosk_screen s);
+/* A sentence for people, for every reason. */
+const char *kiosk_reason_words(tess_status reason);
+
+#endif

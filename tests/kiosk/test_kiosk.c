@@ -1,0 +1,431 @@
+/*
+ * test_kiosk: the kiosk as it runs, headless (SDL's dummy video driver and
+ * software renderer). A state and credentials are made with the tessera
+ * command; the kiosk plays them from a texts file or a folder of images,
+ * and the test reads its JSON lines and its screenshots back.
+ *
+ * argv[1]: the kiosk, argv[2]: the tessera command.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <png.h>
+
+static const char *kiosk_bin, *tessera_bin;
+static char dir[256];
+
+#define MAX_OUT (1u << 20)
+typedef struct {
+    int code;         /* exit code, or -1 killed */
+    char *out;        /* stdout, NUL-terminated */
+    size_t len;
+} result;
+
+/* Runs argv (NULL-terminated) in dir with stdout captured; killed after
+ * 60 s (an SDL program that hangs must not hang the suite). */
+static void run(result *r, const char *const *argv)
+{
+    int fd[2];
+    assert_int_equal(pipe(fd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(fd[1], 1);
+        close(fd[0]);
+        close(fd[1]);
+        if (chdir(dir) != 0)
+            _exit(127);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(fd[1]);
+    fcntl(fd[0], F_SETFL, O_NONBLOCK);
+    r->out = calloc(1, MAX_OUT);
+    r->len = 0;
+    assert_non_null(r->out);
+    time_t deadline = time(NULL) + 60;
+    int status = 0;
+    bool done = false;
+    for (;;) {
+        ssize_t n = read(fd[0], r->out + r->len, MAX_OUT - 1 - r->len);
+        if (n > 0) {
+            r->len += (size_t)n;
+            continue;
+        }
+        if (n == 0 && done)
+            break;
+        if (!done && waitpid(pid, &status, WNOHANG) == pid)
+            done = true;
+        if (!done && time(NULL) > deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            done = true;
+        }
+        if (n < 0 && errno == EAGAIN) {
+            if (done)
+                break;
+            struct timespec ts = {0, 5000000};
+            nanosleep(&ts, NULL);
+        } else if (n < 0 && errno != EINTR) {
+            break;
+        }
+    }
+    close(fd[0]);
+    r->out[r->len] = '\0';
+    r->code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void tessera(result *r, ...)
+{
+    const char *argv[40] = {tessera_bin};
+    size_t n = 1;
+    va_list ap;
+    va_start(ap, r);
+    const char *a;
+    while ((a = va_arg(ap, const char *)) != NULL) {
+        assert_true(n < 39);
+        argv[n++] = a;
+    }
+    va_end(ap);
+    argv[n] = NULL;
+    run(r, argv);
+    if (r->code != 0)
+        fail_msg("tessera %s: exit %d: %s", argv[1], r->code, r->out);
+}
+#define TESSERA(r, ...) tessera((r), __VA_ARGS__, (const char *)NULL)
+
+static void put_file(const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* The first line of a command's output: a credential's text. */
+static char *issue(const char *holder, const char *exp, bool compress)
+{
+    result r;
+    if (exp && compress)
+        TESSERA(&r, "issue", "--key", "iss", "--iss", "https://academy.example", "--holder", holder,
+                "--title", "Forklift Operator L1", "--achievement", "FORK-L1", "--awarder",
+                "Example Academy", "--skill", "FORK-DRIVE", "--skill", "FORK-LOAD", "--eqf", "4",
+                "--iat", "2026-02-01", "--exp", exp);
+    else if (exp)
+        TESSERA(&r, "issue", "--key", "iss", "--iss", "https://academy.example", "--holder", holder,
+                "--title", "Forklift Operator L1", "--achievement", "FORK-L1", "--awarder",
+                "Example Academy", "--iat", "2026-02-01", "--exp", exp, "--no-compress");
+    else
+        TESSERA(&r, "issue", "--key", "iss", "--iss", "https://academy.example", "--holder", holder,
+                "--title", "First Aid at Work", "--achievement", "FA-1", "--awarder",
+                "Example Academy", "--iat", "2026-02-01");
+    r.out[strcspn(r.out, "\n")] = '\0';
+    assert_memory_equal(r.out, "MC1:", 4);
+    return r.out;
+}
+
+static const char B45[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+
+/* Changes one byte of the signature (the last 64 bytes of an
+ * uncompressed text): the low digit of a Base45 triplet near the end,
+ * moved by one, so the text stays well formed and only the signature
+ * fails. */
+static void tamper(char *text)
+{
+    size_t len = strlen(text), full = (len - 4) / 3;
+    size_t pos = 4 + 3 * (full - 3);
+    const char *c = strchr(B45, text[pos]);
+    assert_non_null(c);
+    text[pos] = c == B45 ? B45[1] : c[-1];
+}
+
+static void make_world(void)
+{
+    result r;
+    TESSERA(&r, "keygen", "--out", "iss");
+    free(r.out);
+    TESSERA(&r, "keygen", "--out", "r0");
+    free(r.out);
+    TESSERA(&r, "root", "init", "--threshold", "1", "--key", "r0.pub", "--out", "root.cbor");
+    free(r.out);
+    TESSERA(&r, "bundle", "create", "--root", "root.cbor", "--sign", "r0", "--version", "1",
+            "--expires", "2030-01-01", "--issued-at", "2026-01-01", "--publisher", "Test Fleet",
+            "--issuer", "iss.pub", "--iss", "https://academy.example", "--name",
+            "Example Academy", "--out", "b.tb1");
+    free(r.out);
+    TESSERA(&r, "bundle", "install", "--root", "root.cbor", "--state", "state", "b.tb1");
+    free(r.out);
+}
+
+static int setup(void **st)
+{
+    snprintf(dir, sizeof dir, "/tmp/tess-kiosk-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    setenv("SDL_VIDEODRIVER", "dummy", 0);
+    setenv("SDL_RENDER_DRIVER", "software", 0);
+    setenv("SDL_AUDIODRIVER", "dummy", 0);
+    make_world();
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    result r;
+    const char *argv[] = {"/bin/rm", "-rf", dir, NULL};
+    run(&r, argv);
+    free(r.out);
+    return 0;
+}
+
+/* The JSON lines of out, parsed; *n set. */
+static cJSON **lines(const result *r, size_t *n)
+{
+    static cJSON *v[32];
+    *n = 0;
+    char *save = NULL;
+    for (char *l = strtok_r(r->out, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        assert_true(*n < 32);
+        v[*n] = cJSON_Parse(l);
+        if (!v[*n])
+            fail_msg("not JSON: %s", l);
+        (*n)++;
+    }
+    return v;
+}
+
+static const char *jstr(const cJSON *o, const char *k)
+{
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(s) ? s->valuestring : "(none)";
+}
+
+/* The names of the screenshots in folder sub of kind ("verdict", ...), in
+ * order. */
+static size_t shots(const char *sub, const char *kind, char names[][300], size_t cap)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, sub);
+    struct dirent **list;
+    int n = scandir(path, &list, NULL, alphasort);
+    assert_true(n >= 0);
+    size_t found = 0;
+    for (int i = 0; i < n; i++) {
+        const char *dash = strchr(list[i]->d_name, '-');
+        if (dash && strncmp(dash + 1, kind, strlen(kind)) == 0 &&
+            strcmp(dash + 1 + strlen(kind), ".png") == 0 && found < cap)
+            snprintf(names[found++], 300, "%s/%s", sub, list[i]->d_name);
+        free(list[i]);
+    }
+    free(list);
+    return found;
+}
+
+/* The colour at (w/20, h/2) of a screenshot: the verdict's ground, left
+ * of its icon. */
+static void pixel(const char *name, int rgb[3])
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    png_image im;
+    memset(&im, 0, sizeof im);
+    im.version = PNG_IMAGE_VERSION;
+    assert_true(png_image_begin_read_from_file(&im, path));
+    im.format = PNG_FORMAT_RGB;
+    size_t size = PNG_IMAGE_SIZE(im);
+    uint8_t *buf = malloc(size);
+    assert_non_null(buf);
+    assert_true(png_image_finish_read(&im, NULL, buf, 0, NULL));
+    assert_int_equal(im.width, 640);
+    assert_int_equal(im.height, 400);
+    const uint8_t *p = buf + ((size_t)(im.height / 2) * im.width + im.width / 20) * 3;
+    for (int i = 0; i < 3; i++)
+        rgb[i] = p[i];
+    free(buf);
+}
+
+static void expect_colour(const char *name, int r, int g, int b)
+{
+    int c[3];
+    pixel(name, c);
+    /* a few levels of tolerance (arm64 differs slightly) */
+    if (abs(c[0] - r) > 6 || abs(c[1] - g) > 6 || abs(c[2] - b) > 6)
+        fail_msg("%s: expected #%02x%02x%02x, got #%02x%02x%02x", name, r, g, b, c[0], c[1],
+                 c[2]);
+}
+
+static result kiosk(const char *input_opt, const char *input, const char *shots_dir,
+                    const char *at)
+{
+    char shot_path[512];
+    snprintf(shot_path, sizeof shot_path, "%s/%s", dir, shots_dir);
+    assert_int_equal(mkdir(shot_path, 0755), 0);
+    const char *argv[] = {kiosk_bin, "--state", "state", input_opt, input, "--pace", "120",
+                          "--verdict-ms", "60", "--exit-when-done", "--screenshot-dir",
+                          shots_dir, "--at", at, "--window", "--width", "640", "--height",
+                          "400", "--details", NULL};
+    result r;
+    run(&r, argv);
+    return r;
+}
+
+static void test_texts(void **st)
+{
+    char *valid = issue("Ada Lovelace", "2027-01-01", true);
+    char *expired = issue("Bob Stone", "2026-03-01", true);
+    char *tampered = issue("Eve Mallory", "2027-01-01", false);
+    tamper(tampered);
+    size_t cap = strlen(valid) * 2 + strlen(expired) + strlen(tampered) + 200;
+    char *texts = malloc(cap);
+    assert_non_null(texts);
+    /* the valid text twice in a row: the second read counts once */
+    snprintf(texts, cap, "%s\n%s\n%s\n\nthis is not a badge\n%s\n", valid, expired, tampered,
+             valid);
+    put_file("texts.txt", texts);
+
+    result r = kiosk("--texts", "texts.txt", "shots", "2026-06-01");
+    assert_int_equal(r.code, 0);
+    size_t n;
+    cJSON **v = lines(&r, &n);
+    assert_int_equal(n, 4);
+    const char *want[4][3] = {{"valid", "valid", "text:1"},
+                              {"invalid", "expired", "text:2"},
+                              {"invalid", "bad_signature", "text:3"},
+                              {"invalid", "not_mc1", "text:5"}};
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(jstr(v[i], "verdict"), want[i][0]);
+        assert_string_equal(jstr(v[i], "reason"), want[i][1]);
+        assert_string_equal(jstr(v[i], "input"), want[i][2]);
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(v[i], "time");
+        assert_true(cJSON_IsNumber(t) && t->valuedouble == 1780272000.0);
+    }
+    const cJSON *cred = cJSON_GetObjectItemCaseSensitive(v[0], "credential");
+    assert_string_equal(jstr(cred, "holder"), "Ada Lovelace");
+    assert_true(cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(v[1], "credential")));
+    assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(v[2], "credential")));
+    assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(v[3], "credential")));
+    for (size_t i = 0; i < n; i++)
+        cJSON_Delete(v[i]);
+
+    char names[16][300];
+    assert_true(shots("shots", "idle", names, 16) >= 2); /* first and last */
+    assert_int_equal(shots("shots", "details", names, 16), 2); /* the two with a credential */
+    assert_int_equal(shots("shots", "verdict", names, 16), 4);
+    expect_colour(names[0], 0x1b, 0x7f, 0x3b);
+    expect_colour(names[1], 0xb3, 0x26, 0x1e);
+    expect_colour(names[2], 0xb3, 0x26, 0x1e);
+    expect_colour(names[3], 0xb3, 0x26, 0x1e);
+    free(r.out);
+    free(texts);
+    free(valid);
+    free(expired);
+    free(tampered);
+}
+
+/* A valid credential under a bundle past its expiry: valid with
+ * trust_stale, shown amber ("cannot decide"). */
+static void test_stale_is_amber(void **st)
+{
+    char *text = issue("Grace Hopper", NULL, true);
+    size_t cap = strlen(text) + 2;
+    char *line = malloc(cap);
+    assert_non_null(line);
+    snprintf(line, cap, "%s\n", text);
+    put_file("stale.txt", line);
+    result r = kiosk("--texts", "stale.txt", "shots-stale", "2031-01-01");
+    assert_int_equal(r.code, 0);
+    size_t n;
+    cJSON **v = lines(&r, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(jstr(v[0], "verdict"), "valid");
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(v[0], "warnings");
+    assert_int_equal(cJSON_GetArraySize(w), 1);
+    assert_string_equal(cJSON_GetArrayItem(w, 0)->valuestring, "trust_stale");
+    cJSON_Delete(v[0]);
+    char names[4][300];
+    assert_int_equal(shots("shots-stale", "verdict", names, 4), 1);
+    expect_colour(names[0], 0xb2, 0x6a, 0x00);
+    free(r.out);
+    free(line);
+    free(text);
+}
+
+static void test_frames(void **st)
+{
+    char *text = issue("Ada Lovelace", "2027-01-01", true);
+    char frames[512];
+    snprintf(frames, sizeof frames, "%s/frames", dir);
+    assert_int_equal(mkdir(frames, 0755), 0);
+    result q;
+    TESSERA(&q, "qr", "--png", "frames/badge.png", text);
+    free(q.out);
+    result r = kiosk("--frames", "frames", "shots-frames", "2026-06-01");
+    assert_int_equal(r.code, 0);
+    size_t n;
+    cJSON **v = lines(&r, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(jstr(v[0], "verdict"), "valid");
+    assert_string_equal(jstr(v[0], "input"), "badge.png");
+    cJSON_Delete(v[0]);
+    char names[4][300];
+    assert_int_equal(shots("shots-frames", "verdict", names, 4), 1);
+    expect_colour(names[0], 0x1b, 0x7f, 0x3b);
+    free(r.out);
+    free(text);
+}
+
+/* What is missing is said on stderr, exit 2, no window. */
+static void test_missing_inputs(void **st)
+{
+    const char *cases[][6] = {
+        {"--state", "no-such-state", "--texts", "texts.txt", NULL},
+        {"--state", "state", "--texts", "no-such-file.txt", NULL},
+        {"--state", "state", "--frames", "no-such-folder", NULL},
+        {"--state", "state", "--pace", "soon", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *argv[8] = {kiosk_bin};
+        for (size_t j = 0; cases[i][j]; j++)
+            argv[j + 1] = cases[i][j];
+        result r;
+        run(&r, argv);
+        if (r.code != 2)
+            fail_msg("case %zu: expected exit 2, got %d", i, r.code);
+        assert_int_equal(r.len, 0);
+        free(r.out);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: test_kiosk KIOSK TESSERA\n");
+        return 2;
+    }
+    kiosk_bin = argv[1];
+    tessera_bin = argv[2];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_missing_inputs),
+        cmocka_unit_test(test_texts),
+        cmocka_unit_test(test_stale_is_amber),
+        cmocka_unit_test(test_frames),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
