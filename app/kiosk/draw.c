@@ -281,6 +281,18 @@ static const char *subline(const kiosk_shown *s)
         return (s->warnings & TESS_WARN_TRUST_STALE)
                    ? "The list of trusted issuers is out of date: ask staff"
                    : "This kiosk's clock cannot be trusted: ask staff";
+    if (s->reason == TESS_ERR_EXPIRED && s->has_cred && s->has_exp) {
+        /* say when: "This badge has expired (on 1 January 2025)" */
+        static char line[128];
+        time_t t = (time_t)s->exp;
+        struct tm tm;
+        char day[64];
+        if (gmtime_r(&t, &tm) && strftime(day, sizeof day, "%d %B %Y", &tm) > 0) {
+            snprintf(line, sizeof line, "%s (on %s)", kiosk_reason_words(s->reason),
+                     day[0] == '0' ? day + 1 : day);
+            return line;
+        }
+    }
     return kiosk_reason_words(s->reason);
 }
 
