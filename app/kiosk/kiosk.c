@@ -17,6 +17,7 @@
 
 #include "json.h"
 #include "kiosk.h"
+#include "sound.h"
 
 #define EXIT_USAGE 2
 
@@ -28,6 +29,7 @@ static void usage(FILE *out)
 {
     fputs("Usage: tessera-kiosk [--state DIR] [--texts FILE | --frames DIR] [--pace MS]\n"
           "         [--verdict-ms MS] [--details] [--screenshot-dir DIR] [--exit-when-done]\n"
+          "         [--volume 0-100] [--mute]\n"
           "         [--width W] [--height H] [--window] [--at T]\n"
           "Shows a verdict for each credential read: from FILE (one text a line), from the\n"
           "images in DIR, or typed by a handheld scanner (Enter ends a text).\n"
@@ -98,6 +100,8 @@ static int parse_options(kiosk *k, int argc, char **argv)
             k->exit_when_done = true, takes = false;
         } else if (strcmp(o, "--details") == 0) {
             k->details = true, takes = false;
+        } else if (strcmp(o, "--mute") == 0) {
+            k->mute = true, takes = false;
         } else if (!v) {
             fprintf(stderr, "tessera-kiosk: %s needs a value (or is unknown)\n", o);
             return EXIT_USAGE;
@@ -119,6 +123,10 @@ static int parse_options(kiosk *k, int argc, char **argv)
             if (!parse_u64(v, &n) || n < 160 || n > 8192)
                 goto bad;
             *(o[2] == 'w' ? &k->width : &k->height) = (int)n;
+        } else if (strcmp(o, "--volume") == 0) {
+            if (!parse_u64(v, &n) || n > 100)
+                goto bad;
+            k->volume = (int)n;
         } else if (strcmp(o, "--at") == 0) {
             if (!parse_time(v, &k->at))
                 goto bad;
@@ -412,6 +420,7 @@ int main(int argc, char **argv)
     k->verdict_ms = 3000;
     k->width = 800;
     k->height = 480;
+    k->volume = 70;
     int rc = parse_options(k, argc, argv);
     if (rc != 0) {
         free(k);
@@ -438,6 +447,11 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
 
+    /* A verdict comes with a distinct sound as well as colour, icon and
+     * words; with no audio device the kiosk is silent, never stopped. */
+    sound_player *sound = k->mute ? NULL : sound_open(k->volume);
+    unsigned sounded = 0;
+
     uint32_t start = SDL_GetTicks();
     k->next_input_ms = start + k->pace_ms;
     k->now = wall_now(k);
@@ -449,6 +463,12 @@ int main(int argc, char **argv)
         uint32_t now_ms = SDL_GetTicks();
         inputs_poll(k, now_ms);
         update(k, now_ms);
+        if (k->verdicts != sounded) {
+            sounded = k->verdicts;
+            sound_play(sound, k->shown.tone == TONE_VALID     ? SOUND_VALID
+                              : k->shown.tone == TONE_INVALID ? SOUND_INVALID
+                                                              : SOUND_UNDECIDED);
+        }
         if (k->dirty) {
             if (!gfx_draw(g, k))
                 k->exit_code = 1;
@@ -462,6 +482,7 @@ int main(int argc, char **argv)
             SDL_WaitEventTimeout(NULL, (int)w);
     }
     wipe_verdict(k);
+    sound_close(sound);
     gfx_close(g);
     inputs_close(k);
     state_close(&k->ks);

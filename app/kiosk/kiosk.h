@@ -74,8 +74,9 @@ typedef struct {
     const char *state_dir, *texts_path, *frames_dir, *shot_dir;
     uint32_t pace_ms, verdict_ms;
     int width, height;
-    bool window, exit_when_done, details, have_at;
+    bool window, exit_when_done, details, have_at, mute;
     uint64_t at;
+    int volume;                  /* 0..100 */
 
     /* trust in force */
     kiosk_state ks;
