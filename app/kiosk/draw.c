@@ -331,6 +331,10 @@ static void draw_idle(kiosk_gfx *g, const kiosk *k)
         snprintf(line, sizeof line, "Clock OK, %s", when);
     text_at(g, F_SMALL, line, w / 20, h * 87 / 100, w * 9 / 10, ALIGN_CENTRE,
             k->clock_behind || stale ? WARN : SOFT, false);
+    /* a bad settings file is said on screen too, for staff to see */
+    if (k->config_problem[0])
+        text_at(g, F_SMALL, k->config_problem, w / 20, h * 94 / 100, w * 9 / 10, ALIGN_CENTRE,
+                WARN, false);
 }
 
 static void draw_verdict(kiosk_gfx *g, const kiosk *k)

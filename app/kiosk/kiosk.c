@@ -29,7 +29,8 @@ static void usage(FILE *out)
 {
     fputs("Usage: tessera-kiosk [--state DIR] [--texts FILE | --frames DIR] [--pace MS]\n"
           "         [--verdict-ms MS] [--details] [--screenshot-dir DIR] [--exit-when-done]\n"
-          "         [--volume 0-100] [--mute]\n"
+          "         [--volume 0-100] [--mute] [--config FILE]\n"
+          "       tessera-kiosk --print-config | --hash-pin < PIN\n"
           "         [--width W] [--height H] [--window] [--at T]\n"
           "Shows a verdict for each credential read: from FILE (one text a line), from the\n"
           "images in DIR, or typed by a handheld scanner (Enter ends a text).\n"
@@ -102,6 +103,27 @@ static int parse_options(kiosk *k, int argc, char **argv)
             k->details = true, takes = false;
         } else if (strcmp(o, "--mute") == 0) {
             k->mute = true, takes = false;
+        } else if (strcmp(o, "--print-config") == 0) {
+            fputs(config_example, stdout);
+            exit(0);
+        } else if (strcmp(o, "--hash-pin") == 0) {
+            /* The admin PIN's hash for the configuration file: the PIN is
+             * read from standard input, never from the command line. */
+            char pin[CONFIG_MAX_PIN + 2], hash[CONFIG_PIN_HASH_BYTES];
+            bool ok = fgets(pin, sizeof pin, stdin) != NULL;
+            if (ok)
+                pin[strcspn(pin, "\r\n")] = '\0';
+            ok = ok && pin[0] && config_pin_hash(pin, hash);
+            wipe(pin, 0, sizeof pin);
+            if (!ok) {
+                fputs("tessera-kiosk: give a PIN of 1 to 64 characters on standard input\n",
+                      stderr);
+                exit(EXIT_USAGE);
+            }
+            printf("admin_pin_hash = %s\n", hash);
+            exit(0);
+        } else if (strcmp(o, "--config") == 0 && v) {
+            k->config_path = v;
         } else if (!v) {
             fprintf(stderr, "tessera-kiosk: %s needs a value (or is unknown)\n", o);
             return EXIT_USAGE;
@@ -119,14 +141,17 @@ static int parse_options(kiosk *k, int argc, char **argv)
         } else if (strcmp(o, "--verdict-ms") == 0) {
             if (!parse_ms(v, &k->verdict_ms))
                 goto bad;
+            k->set_verdict_ms = true;
         } else if (strcmp(o, "--width") == 0 || strcmp(o, "--height") == 0) {
             if (!parse_u64(v, &n) || n < 160 || n > 8192)
                 goto bad;
             *(o[2] == 'w' ? &k->width : &k->height) = (int)n;
+            k->set_size = true;
         } else if (strcmp(o, "--volume") == 0) {
             if (!parse_u64(v, &n) || n > 100)
                 goto bad;
             k->volume = (int)n;
+            k->set_volume = true;
         } else if (strcmp(o, "--at") == 0) {
             if (!parse_time(v, &k->at))
                 goto bad;
@@ -270,9 +295,12 @@ static void judge(kiosk *k, const kiosk_input *in, uint32_t now_ms)
     const tess_verdict *v = &k->verdict;
     s->reason = v->reason;
     s->warnings = v->warnings;
+    bool doubtful = v->warnings & (TESS_WARN_TRUST_STALE | TESS_WARN_CLOCK_UNCERTAIN);
     if (v->reason != TESS_OK)
         s->tone = TONE_INVALID;
-    else if (v->warnings & (TESS_WARN_TRUST_STALE | TESS_WARN_CLOCK_UNCERTAIN))
+    else if (doubtful && k->cfg.stale_policy == STALE_REFUSE)
+        s->tone = TONE_INVALID;
+    else if (doubtful && k->cfg.stale_policy == STALE_UNDECIDED)
         s->tone = TONE_UNDECIDED;
     else
         s->tone = TONE_VALID;
@@ -408,6 +436,35 @@ static bool load_trust(kiosk *k)
     return true;
 }
 
+/* The configuration file, under the command line: a bad file is reported
+ * (stderr and the idle screen) and the kiosk goes on with safe defaults. */
+static void apply_config(kiosk *k)
+{
+    if (k->config_path) {
+        char problems[2048] = "";
+        if (!config_load(k->config_path, &k->cfg, problems, sizeof problems)) {
+            fprintf(stderr, "tessera-kiosk: configuration: %s", problems);
+            if (problems[0] && problems[strlen(problems) - 1] != '\n')
+                fputc('\n', stderr);
+            size_t n = strcspn(problems, "\n");
+            snprintf(k->config_problem, sizeof k->config_problem, "Settings: %.*s", (int)n,
+                     problems);
+        }
+    }
+    if (!k->set_verdict_ms)
+        k->verdict_ms = k->cfg.verdict_seconds * 1000u;
+    if (!k->set_volume)
+        k->volume = (int)k->cfg.volume;
+    if (!k->cfg.sounds)
+        k->mute = true;
+    if (!k->set_size && k->cfg.width && k->cfg.height) {
+        k->width = k->cfg.width;
+        k->height = k->cfg.height;
+    }
+    if (!k->cfg.fullscreen)
+        k->window = true;
+}
+
 int main(int argc, char **argv)
 {
     kiosk *k = calloc(1, sizeof *k);
@@ -421,11 +478,13 @@ int main(int argc, char **argv)
     k->width = 800;
     k->height = 480;
     k->volume = 70;
+    config_defaults(&k->cfg);
     int rc = parse_options(k, argc, argv);
     if (rc != 0) {
         free(k);
         return rc;
     }
+    apply_config(k);
     if (!load_trust(k)) {
         state_close(&k->ks);
         free(k);

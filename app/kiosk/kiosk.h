@@ -21,6 +21,7 @@
 
 #include "frames.h"
 #include "scanner.h"
+#include "config.h"
 #include "state.h"
 #include "tessera/tess_verify.h"
 
@@ -77,6 +78,10 @@ typedef struct {
     bool window, exit_when_done, details, have_at, mute;
     uint64_t at;
     int volume;                  /* 0..100 */
+    const char *config_path;
+    kiosk_config cfg;            /* the file's settings, or safe defaults */
+    char config_problem[256];    /* the first problem in the file, shown on idle */
+    bool set_verdict_ms, set_volume, set_size;
 
     /* trust in force */
     kiosk_state ks;

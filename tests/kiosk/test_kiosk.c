@@ -367,6 +367,40 @@ static void test_stale_is_amber(void **st)
     free(text);
 }
 
+/* A settings file: stale_policy = refuse shows a stale-trust verdict red;
+ * a bad line in it is reported and the kiosk runs on with the default. */
+static void test_config_policy(void **st)
+{
+    char *text = issue("Grace Hopper", NULL, true);
+    size_t cap = strlen(text) + 2;
+    char *line = malloc(cap);
+    assert_non_null(line);
+    snprintf(line, cap, "%s\n", text);
+    put_file("policy.txt", line);
+    put_file("kiosk.conf", "stale_policy = refuse\nvolume = 500\nsounds = off\n");
+    char shot_path[512];
+    snprintf(shot_path, sizeof shot_path, "%s/shots-policy", dir);
+    assert_int_equal(mkdir(shot_path, 0755), 0);
+    const char *argv[] = {kiosk_bin, "--config", "kiosk.conf", "--state", "state", "--texts",
+                          "policy.txt", "--pace", "120", "--verdict-ms", "60",
+                          "--exit-when-done", "--screenshot-dir", "shots-policy", "--at",
+                          "2031-01-01", "--window", "--width", "640", "--height", "400", NULL};
+    result r;
+    run(&r, argv);
+    assert_int_equal(r.code, 0);
+    size_t n;
+    cJSON **v = lines(&r, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(jstr(v[0], "verdict"), "valid");
+    cJSON_Delete(v[0]);
+    char names[4][300];
+    assert_int_equal(shots("shots-policy", "verdict", names, 4), 1);
+    expect_colour(names[0], 0xb3, 0x26, 0x1e);
+    free(r.out);
+    free(line);
+    free(text);
+}
+
 static void test_frames(void **st)
 {
     char *text = issue("Ada Lovelace", "2027-01-01", true);
@@ -425,6 +459,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_missing_inputs),
         cmocka_unit_test(test_texts),
         cmocka_unit_test(test_stale_is_amber),
+        cmocka_unit_test(test_config_policy),
         cmocka_unit_test(test_frames),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,426 @@
+/*
+ * config.c: reads the kiosk's settings file (see config.h), and hashes and
+ * checks the admin PIN. The kiosk's one seam to libsodium's pwhash.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "config.h"
+
+_Static_assert(CONFIG_PIN_HASH_BYTES == crypto_pwhash_STRBYTES,
+               "CONFIG_PIN_HASH_BYTES must be crypto_pwhash_STRBYTES");
+
+const char config_example[] =
+    "# tessera-kiosk settings: one `key = value` a line.\n"
+    "# A line starting with '#' is a comment; blank lines are skipped.\n"
+    "# Comments are whole lines: nothing may follow a value.\n"
+    "# A bad line is reported and its key keeps its default.\n"
+    "\n"
+    "# What the kiosk does: verify | checkin | match | access | issue.\n"
+    "# Only verify works today; the others are accepted with a warning.\n"
+    "mode = verify\n"
+    "\n"
+    "# The language of the screens: en | es | fr | de.\n"
+    "language = en\n"
+    "\n"
+    "# A valid credential checked with a stale trust bundle (trust_stale) or\n"
+    "# a clock behind the last one seen (clock_uncertain) is shown as:\n"
+    "#   decide    - valid, with a warning line\n"
+    "#   undecided - amber, \"cannot decide\" (the default)\n"
+    "#   refuse    - red\n"
+    "stale_policy = undecided\n"
+    "\n"
+    "# How long a verdict stays on the screen, in seconds: 1..60.\n"
+    "verdict_seconds = 5\n"
+    "\n"
+    "# A sound with each verdict: on | off; and its volume: 0..100.\n"
+    "sounds = on\n"
+    "volume = 50\n"
+    "\n"
+    "# The admin PIN, as an argon2id crypto_pwhash_str string (it starts\n"
+    "# with $argon2id$); never the PIN itself. Without it, the kiosk has no\n"
+    "# admin access at all.\n"
+    "# admin_pin_hash = $argon2id$v=19$m=65536,t=2,p=1$...\n"
+    "\n"
+    "# The window's size in pixels, 160..8192; 0 = the display's own.\n"
+    "width = 0\n"
+    "height = 0\n"
+    "\n"
+    "# Take the whole screen: yes | no.\n"
+    "fullscreen = yes\n";
+
+typedef enum {
+    KEY_MODE = 0,
+    KEY_LANGUAGE,
+    KEY_STALE_POLICY,
+    KEY_VERDICT_SECONDS,
+    KEY_SOUNDS,
+    KEY_VOLUME,
+    KEY_ADMIN_PIN_HASH,
+    KEY_WIDTH,
+    KEY_HEIGHT,
+    KEY_FULLSCREEN,
+    KEY_COUNT
+} config_key;
+
+static const char *const key_names[KEY_COUNT] = {
+    "mode",   "language",       "stale_policy", "verdict_seconds", "sounds",
+    "volume", "admin_pin_hash", "width",        "height",          "fullscreen",
+};
+
+static const char *const mode_names[] = {"verify", "checkin", "match", "access", "issue"};
+static const char *const language_names[] = {"en", "es", "fr", "de"};
+/* In the order of kiosk_stale_policy. */
+static const char *const stale_names[] = {"undecided", "decide", "refuse"};
+static const char *const on_off[] = {"off", "on"};
+static const char *const no_yes[] = {"no", "yes"};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *config_mode_name(kiosk_mode m)
+{
+    return (unsigned)m < COUNT(mode_names) ? mode_names[m] : "?";
+}
+
+const char *config_language_name(kiosk_language l)
+{
+    return (unsigned)l < COUNT(language_names) ? language_names[l] : "?";
+}
+
+const char *config_stale_name(kiosk_stale_policy s)
+{
+    return (unsigned)s < COUNT(stale_names) ? stale_names[s] : "?";
+}
+
+void config_defaults(kiosk_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->mode = MODE_VERIFY;
+    cfg->language = LANG_EN;
+    cfg->stale_policy = STALE_UNDECIDED;
+    cfg->verdict_seconds = 5;
+    cfg->sounds = true;
+    cfg->volume = 50;
+    cfg->admin_pin_hash[0] = '\0';
+    cfg->width = 0;
+    cfg->height = 0;
+    cfg->fullscreen = true;
+}
+
+/* Puts key k of cfg back to its default. */
+static void reset_key(kiosk_config *cfg, config_key k)
+{
+    kiosk_config d;
+    config_defaults(&d);
+    switch (k) {
+    case KEY_MODE: cfg->mode = d.mode; break;
+    case KEY_LANGUAGE: cfg->language = d.language; break;
+    case KEY_STALE_POLICY: cfg->stale_policy = d.stale_policy; break;
+    case KEY_VERDICT_SECONDS: cfg->verdict_seconds = d.verdict_seconds; break;
+    case KEY_SOUNDS: cfg->sounds = d.sounds; break;
+    case KEY_VOLUME: cfg->volume = d.volume; break;
+    case KEY_ADMIN_PIN_HASH: memcpy(cfg->admin_pin_hash, d.admin_pin_hash, sizeof d.admin_pin_hash); break;
+    case KEY_WIDTH: cfg->width = d.width; break;
+    case KEY_HEIGHT: cfg->height = d.height; break;
+    case KEY_FULLSCREEN: cfg->fullscreen = d.fullscreen; break;
+    case KEY_COUNT: break;
+    }
+}
+
+typedef struct {
+    const char *path;
+    char *out;
+    size_t cap, len;
+    bool any;
+} problems;
+
+/* Appends one line; a text that does not fit is cut, always terminated. */
+static void report(problems *p, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void report(problems *p, unsigned line, const char *fmt, ...)
+{
+    p->any = true;
+    if (!p->out || p->cap == 0 || p->len + 1 >= p->cap)
+        return;
+    int n = line ? snprintf(p->out + p->len, p->cap - p->len, "%s:%u: ", p->path, line)
+                 : snprintf(p->out + p->len, p->cap - p->len, "%s: ", p->path);
+    if (n > 0)
+        p->len += (size_t)n < p->cap - p->len ? (size_t)n : p->cap - p->len - 1;
+    va_list ap;
+    va_start(ap, fmt);
+    n = vsnprintf(p->out + p->len, p->cap - p->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        p->len += (size_t)n < p->cap - p->len ? (size_t)n : p->cap - p->len - 1;
+    if (p->len + 1 < p->cap) {
+        p->out[p->len++] = '\n';
+        p->out[p->len] = '\0';
+    }
+}
+
+/* Index of v in names, or -1. */
+static int find_word(const char *v, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v, names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Digits only: a sign, blanks, a unit or an exponent is refused rather than
+ * half-read, and the length cap keeps the sum far from overflow. */
+static bool parse_uint(const char *v, unsigned max, unsigned *out)
+{
+    size_t len = strlen(v);
+    if (len == 0 || len > 9)
+        return false;
+    unsigned n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return false;
+        n = n * 10 + (unsigned)(v[i] - '0');
+    }
+    if (n > max)
+        return false;
+    *out = n;
+    return true;
+}
+
+/* Only an argon2id string that libsodium can read: an argon2i or scrypt
+ * hash, or a PIN pasted in clear, would otherwise lock out (or let in)
+ * whoever the operator did not mean. */
+static bool pin_hash_valid(const char *v)
+{
+    static const char prefix[] = "$argon2id$";
+    if (strncmp(v, prefix, sizeof prefix - 1) != 0 || strlen(v) >= CONFIG_PIN_HASH_BYTES)
+        return false;
+    if (sodium_init() < 0)
+        return false;
+    return crypto_pwhash_str_needs_rehash(v, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                          crypto_pwhash_MEMLIMIT_INTERACTIVE) >= 0;
+}
+
+/* Sets key k from v; on a bad value, says what is expected and changes
+ * nothing. */
+static const char *set_key(kiosk_config *cfg, config_key k, const char *v, problems *p,
+                           unsigned line)
+{
+    int i;
+    unsigned n;
+    switch (k) {
+    case KEY_MODE:
+        if ((i = find_word(v, mode_names, COUNT(mode_names))) < 0)
+            return "verify, checkin, match, access or issue";
+        cfg->mode = (kiosk_mode)i;
+        if (cfg->mode != MODE_VERIFY)
+            report(p, line, "warning: mode %s is not yet available; only verify works today", v);
+        return NULL;
+    case KEY_LANGUAGE:
+        if ((i = find_word(v, language_names, COUNT(language_names))) < 0)
+            return "en, es, fr or de";
+        cfg->language = (kiosk_language)i;
+        return NULL;
+    case KEY_STALE_POLICY:
+        if ((i = find_word(v, stale_names, COUNT(stale_names))) < 0)
+            return "decide, undecided or refuse";
+        cfg->stale_policy = (kiosk_stale_policy)i;
+        return NULL;
+    case KEY_VERDICT_SECONDS:
+        if (!parse_uint(v, CONFIG_MAX_VERDICT_SECONDS, &n) || n < 1)
+            return "1..60";
+        cfg->verdict_seconds = n;
+        return NULL;
+    case KEY_SOUNDS:
+        if ((i = find_word(v, on_off, COUNT(on_off))) < 0)
+            return "on or off";
+        cfg->sounds = i == 1;
+        return NULL;
+    case KEY_VOLUME:
+        if (!parse_uint(v, 100, &n))
+            return "0..100";
+        cfg->volume = n;
+        return NULL;
+    case KEY_ADMIN_PIN_HASH:
+        if (!pin_hash_valid(v))
+            return "an argon2id crypto_pwhash_str string";
+        memcpy(cfg->admin_pin_hash, v, strlen(v) + 1);
+        return NULL;
+    case KEY_WIDTH:
+    case KEY_HEIGHT:
+        if (!parse_uint(v, CONFIG_MAX_SIDE, &n) || (n != 0 && n < CONFIG_MIN_SIDE))
+            return "0 or 160..8192";
+        *(k == KEY_WIDTH ? &cfg->width : &cfg->height) = (int)n;
+        return NULL;
+    case KEY_FULLSCREEN:
+        if ((i = find_word(v, no_yes, COUNT(no_yes))) < 0)
+            return "yes or no";
+        cfg->fullscreen = i == 1;
+        return NULL;
+    case KEY_COUNT:
+        break;
+    }
+    return "a known key";
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Trims blanks at both ends, in place. */
+static char *trim(char *s)
+{
+    while (is_blank(*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && is_blank(s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+/* text is one line, without its line end; it holds no NUL. */
+static void parse_line(kiosk_config *cfg, char *text, unsigned line, unsigned first_seen[KEY_COUNT],
+                       problems *p)
+{
+    /* A control character (an escape sequence, a stray CR) is refused:
+     * problems are printed to a terminal and on the screen. */
+    for (const char *c = text; *c; c++) {
+        if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f) {
+            report(p, line, "control character 0x%02x; line ignored", (unsigned char)*c);
+            return;
+        }
+    }
+    char *s = trim(text);
+    if (*s == '\0' || *s == '#')
+        return;
+    char *eq = strchr(s, '=');
+    if (!eq) {
+        report(p, line, "expected `key = value`");
+        return;
+    }
+    *eq = '\0';
+    char *key = trim(s);
+    char *val = trim(eq + 1);
+    int k = find_word(key, key_names, KEY_COUNT);
+    if (k < 0) {
+        report(p, line, "unknown key '%.40s'", key);
+        return;
+    }
+    if (first_seen[k]) {
+        /* Which of the two was meant cannot be known: back to the default. */
+        report(p, line, "duplicate key %s (first on line %u); using its default", key,
+               first_seen[k]);
+        reset_key(cfg, (config_key)k);
+        return;
+    }
+    first_seen[k] = line;
+    const char *expected = set_key(cfg, (config_key)k, val, p, line);
+    if (expected)
+        report(p, line, "bad value '%.40s' for %s (expected %s); using its default", val, key,
+               expected);
+}
+
+bool config_load(const char *path, kiosk_config *cfg, char *problems_out, size_t cap)
+{
+    config_defaults(cfg);
+    problems p = {path, problems_out, cap, 0, false};
+    if (problems_out && cap)
+        problems_out[0] = '\0';
+
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        report(&p, 0, "cannot open (%s); every setting at its default", strerror(errno));
+        return false;
+    }
+    unsigned first_seen[KEY_COUNT] = {0};
+    unsigned line = 1;
+    int c;
+    /* First pass: a NUL byte means the file is not text (an image, a
+     * bundle saved under the wrong name); none of it is taken as settings. */
+    while ((c = getc(f)) != EOF && c != 0)
+        line += c == '\n' && line < UINT_MAX;
+    if (c == 0) {
+        report(&p, line, "not a text file (a NUL byte); nothing in it is used");
+        fclose(f);
+        return false;
+    }
+    if (ferror(f) || fseek(f, 0, SEEK_SET) != 0) {
+        report(&p, 0, "cannot read (%s); every setting at its default", strerror(errno));
+        fclose(f);
+        return false;
+    }
+    /* The line, its CR if any, and a NUL. */
+    char buf[CONFIG_MAX_LINE + 2];
+    size_t n = 0; /* bytes of this line, stored or not */
+    line = 1;
+    for (;;) {
+        c = getc(f);
+        if (c != EOF && c != '\n') {
+            if (n < sizeof buf - 1)
+                buf[n] = (char)c;
+            n++;
+            continue;
+        }
+        if (c == EOF && n == 0)
+            break;
+        /* One CR before the LF belongs to the line end (CRLF files). */
+        size_t len = n;
+        if (len > 0 && len <= sizeof buf - 1 && buf[len - 1] == '\r')
+            len--;
+        if (len > CONFIG_MAX_LINE) {
+            report(&p, line, "line too long (over %d bytes); ignored", CONFIG_MAX_LINE);
+        } else {
+            buf[len] = '\0';
+            char *text = buf;
+            /* A UTF-8 byte order mark, as some editors write. */
+            if (line == 1 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+                text += 3;
+            parse_line(cfg, text, line, first_seen, &p);
+        }
+        if (c == EOF)
+            break;
+        n = 0;
+        if (line < UINT_MAX)
+            line++;
+    }
+    if (ferror(f))
+        report(&p, line, "cannot read (%s); the rest is ignored", strerror(errno));
+    fclose(f);
+    return !p.any;
+}
+
+bool config_pin_hash(const char *pin, char out[CONFIG_PIN_HASH_BYTES])
+{
+    sodium_memzero(out, CONFIG_PIN_HASH_BYTES);
+    if (!pin || pin[0] == '\0' || strnlen(pin, CONFIG_MAX_PIN + 1) > CONFIG_MAX_PIN)
+        return false;
+    if (sodium_init() < 0)
+        return false;
+    if (crypto_pwhash_str_alg(out, pin, strlen(pin), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
+        sodium_memzero(out, CONFIG_PIN_HASH_BYTES);
+        return false;
+    }
+    return true;
+}
+
+bool config_pin_ok(const kiosk_config *cfg, const char *pin)
+{
+    /* No hash set means no admin access: fail closed, never "any PIN". */
+    if (!cfg || cfg->admin_pin_hash[0] == '\0')
+        return false;
+    if (strnlen(cfg->admin_pin_hash, CONFIG_PIN_HASH_BYTES) >= CONFIG_PIN_HASH_BYTES)
+        return false;
+    if (!pin || pin[0] == '\0' || strnlen(pin, CONFIG_MAX_PIN + 1) > CONFIG_MAX_PIN)
+        return false;
+    if (sodium_init() < 0)
+        return false;
+    return crypto_pwhash_str_verify(cfg->admin_pin_hash, pin, strlen(pin)) == 0;
+}
