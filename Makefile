@@ -54,6 +54,7 @@ bench: deps
 	./$(BUILD)/tess_bench --all
 	./$(BUILD)/tess_bench_bundle
 	./$(BUILD)/tess_bench_scan
+	./$(BUILD)/tess_bench_kiosk
 
 demo: deps configure
 	cmake --build $(BUILD) -j $(JOBS) --target tessera

@@ -394,6 +394,27 @@ static void update(kiosk *k, uint32_t now_ms)
         k->running = false;
 }
 
+/* Waits up to ms for an event. SDL_WaitEventTimeout cannot sleep on the
+ * video drivers that have no event wait (dummy, and KMSDRM on a Pi, in SDL
+ * 2.26): there it polls every millisecond, a few percent of a core while
+ * the kiosk does nothing. Short sleeps between polls cost almost nothing
+ * and add at most IDLE_SLICE_MS to a key or tap (SDL queues them). */
+#define IDLE_SLICE_MS 20u
+static void idle_wait(uint32_t ms)
+{
+    uint32_t until = SDL_GetTicks() + ms;
+    for (;;) {
+        SDL_PumpEvents();
+        if (SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
+            return;
+        uint32_t now = SDL_GetTicks();
+        if ((int32_t)(until - now) <= 0)
+            return;
+        uint32_t left = until - now;
+        SDL_Delay(left < IDLE_SLICE_MS ? left : IDLE_SLICE_MS);
+    }
+}
+
 static uint32_t wait_ms(const kiosk *k, uint32_t now_ms)
 {
     uint32_t w = 1000; /* the idle screen's clock line */
@@ -538,7 +559,7 @@ int main(int argc, char **argv)
             break;
         uint32_t w = wait_ms(k, SDL_GetTicks());
         if (w > 0)
-            SDL_WaitEventTimeout(NULL, (int)w);
+            idle_wait(w);
     }
     wipe_verdict(k);
     sound_close(sound);
