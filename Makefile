@@ -57,7 +57,7 @@ bench: deps
 	./$(BUILD)/tess_bench_kiosk
 
 demo: deps configure
-	cmake --build $(BUILD) -j $(JOBS) --target tessera
+	cmake --build $(BUILD) -j $(JOBS) --target tessera tessera_kiosk
 	./app/demo.sh ./$(BUILD)/tessera $(BUILD)/demo
 
 fuzz: deps

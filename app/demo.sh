@@ -81,4 +81,23 @@ t verify --root root.cbor --bundle bundle.cbor "$(issue --cti $revoked_cti)" || 
 say "An expired credential"
 t verify --root root.cbor --bundle bundle.cbor "$(issue --iat 2024-01-01 --exp 2025-01-01)" || true
 
+kiosk="$(dirname "$tessera")/tessera-kiosk"
+if [ -x "$kiosk" ]; then
+  say "The kiosk: the same badges shown at a door (screens saved in $PWD/screens)"
+  t bundle install --root root.cbor --state state bundle.cbor
+  { issue --exp "$(( $(date +%s) + 365 * 86400 ))"
+    issue --cti $revoked_cti
+    issue --iat 2024-01-01 --exp 2025-01-01
+    echo "this is not a badge"; } > badges.txt
+  mkdir -p screens
+  # In a window where there is a display; off screen where there is none.
+  if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    export SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy
+  fi
+  "$kiosk" --state state --texts badges.txt --window --pace 1500 --verdict-ms 2500 \
+    --exit-when-done --screenshot-dir screens |
+    sed -E 's/.*"verdict": "([a-z]+)", "reason": "([a-z_0-9]+)".*"input": "([^"]*)".*/  \3: \1 (\2)/'
+  ls screens | sed 's/^/  screens\//'
+fi
+
 say "Done. The demo's files are in $PWD"
