@@ -14,6 +14,7 @@
 #include <SDL_ttf.h>
 #include <png.h>
 
+#include "i18n.h"
 #include "kiosk.h"
 
 #define FONT_REGULAR "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -32,6 +33,8 @@ struct kiosk_gfx {
     unsigned shot_verdicts;
     bool shot_any;
     unsigned shot_no;
+    /* the idle screen's language label, where a tap changes the language */
+    SDL_Rect lang_label;
 };
 
 static const SDL_Color WHITE = {255, 255, 255, 255};
@@ -52,11 +55,12 @@ const char *kiosk_screen_name(kiosk_screen s)
     return "screen";
 }
 
+/* English (N_: marked for the catalogues); the screens show _() of it. */
 const char *kiosk_reason_words(tess_status reason)
 {
     switch (reason) {
-    case TESS_OK: return "This badge is genuine and valid";
-    case TESS_ERR_NOT_MC1: return "This is not a badge we can read";
+    case TESS_OK: return N_("This badge is genuine and valid");
+    case TESS_ERR_NOT_MC1: return N_("This is not a badge we can read");
     case TESS_ERR_BAD_BASE45:
     case TESS_ERR_BAD_COMPRESSION:
     case TESS_ERR_CBOR_MALFORMED:
@@ -68,19 +72,19 @@ const char *kiosk_reason_words(tess_status reason)
     case TESS_ERR_CBOR_STRING_LIMIT:
     case TESS_ERR_CBOR_TYPE:
     case TESS_ERR_CBOR_TOO_COMPLEX:
-    case TESS_ERR_BAD_COSE: return "This badge is damaged and cannot be read";
-    case TESS_ERR_TOO_LARGE: return "This code is too large to be a badge";
-    case TESS_ERR_BAD_ALG: return "This badge uses a signature we do not accept";
-    case TESS_ERR_UNKNOWN_ISSUER: return "We don't recognise the issuer of this badge";
-    case TESS_ERR_BAD_SIGNATURE: return "This badge has been altered or forged";
-    case TESS_ERR_BAD_CLAIMS: return "This badge is incomplete or malformed";
-    case TESS_ERR_ISSUER_MISMATCH: return "This badge names a different issuer than the one who signed it";
-    case TESS_ERR_OUT_OF_SCOPE: return "The issuer is not trusted for this kind of badge";
-    case TESS_ERR_KEY_NOT_VALID: return "The issuer's key was not valid when this badge was issued";
-    case TESS_ERR_NOT_YET_VALID: return "This badge is not valid yet";
-    case TESS_ERR_EXPIRED: return "This badge has expired";
-    case TESS_ERR_REVOKED: return "This badge has been withdrawn by its issuer";
-    default: return "This badge could not be checked";
+    case TESS_ERR_BAD_COSE: return N_("This badge is damaged and cannot be read");
+    case TESS_ERR_TOO_LARGE: return N_("This code is too large to be a badge");
+    case TESS_ERR_BAD_ALG: return N_("This badge uses a signature we do not accept");
+    case TESS_ERR_UNKNOWN_ISSUER: return N_("We don't recognise the issuer of this badge");
+    case TESS_ERR_BAD_SIGNATURE: return N_("This badge has been altered or forged");
+    case TESS_ERR_BAD_CLAIMS: return N_("This badge is incomplete or malformed");
+    case TESS_ERR_ISSUER_MISMATCH: return N_("This badge names a different issuer than the one who signed it");
+    case TESS_ERR_OUT_OF_SCOPE: return N_("The issuer is not trusted for this kind of badge");
+    case TESS_ERR_KEY_NOT_VALID: return N_("The issuer's key was not valid when this badge was issued");
+    case TESS_ERR_NOT_YET_VALID: return N_("This badge is not valid yet");
+    case TESS_ERR_EXPIRED: return N_("This badge has expired");
+    case TESS_ERR_REVOKED: return N_("This badge has been withdrawn by its issuer");
+    default: return N_("This badge could not be checked");
     }
 }
 
@@ -257,12 +261,23 @@ static void icon(kiosk_gfx *g, kiosk_tone tone, SDL_Color ground, float cx, floa
     }
 }
 
+/* "1 January 2025" in the kiosk's language: our own month names through
+ * the catalogue, never strftime's locale (a kiosk has no locales). */
 static void date_text(uint64_t t, char *out, size_t cap)
 {
+    static const char *const month[12] = {
+        N_("January"), N_("February"), N_("March"),     N_("April"),
+        N_("May"),     N_("June"),     N_("July"),      N_("August"),
+        N_("September"), N_("October"), N_("November"), N_("December"),
+    };
     time_t tt = (time_t)t;
     struct tm tm;
-    if (!gmtime_r(&tt, &tm) || strftime(out, cap, "%d %b %Y", &tm) == 0)
+    if (!gmtime_r(&tt, &tm) || tm.tm_mon < 0 || tm.tm_mon > 11) {
         snprintf(out, cap, "?");
+        return;
+    }
+    /* TRANSLATORS: a date: day of the month, month's name, year */
+    snprintf(out, cap, _("%d %s %d"), tm.tm_mday, _(month[tm.tm_mon]), tm.tm_year + 1900);
 }
 
 static SDL_Color tone_colour(kiosk_tone t)
@@ -272,31 +287,60 @@ static SDL_Color tone_colour(kiosk_tone t)
 
 static const char *headline(const kiosk_shown *s)
 {
-    return s->tone == TONE_VALID ? "Valid" : s->tone == TONE_INVALID ? "Not valid" : "Cannot decide";
+    return s->tone == TONE_VALID     ? _("Valid")
+           : s->tone == TONE_INVALID ? _("Not valid")
+                                     : _("Cannot decide");
 }
 
 static const char *subline(const kiosk_shown *s)
 {
     if (s->tone == TONE_UNDECIDED)
         return (s->warnings & TESS_WARN_TRUST_STALE)
-                   ? "The list of trusted issuers is out of date: ask staff"
-                   : "This kiosk's clock cannot be trusted: ask staff";
+                   ? _("The list of trusted issuers is out of date: ask staff")
+                   : _("This kiosk's clock cannot be trusted: ask staff");
     if (s->reason == TESS_ERR_EXPIRED && s->has_cred && s->has_exp) {
         /* say when: "This badge has expired (on 1 January 2025)" */
-        static char line[128];
-        time_t t = (time_t)s->exp;
-        struct tm tm;
+        static char line[256];
         char day[64];
-        if (gmtime_r(&t, &tm) && strftime(day, sizeof day, "%d %B %Y", &tm) > 0) {
-            snprintf(line, sizeof line, "%s (on %s)", kiosk_reason_words(s->reason),
-                     day[0] == '0' ? day + 1 : day);
-            return line;
-        }
+        date_text(s->exp, day, sizeof day);
+        /* TRANSLATORS: the reason, then the date it expired */
+        snprintf(line, sizeof line, _("%s (on %s)"), _(kiosk_reason_words(s->reason)), day);
+        return line;
     }
-    return kiosk_reason_words(s->reason);
+    return _(kiosk_reason_words(s->reason));
 }
 
 /* ---- the screens ---- */
+
+/* The language label in the idle screen's top right corner: the
+ * language's own name, boxed, so that it reads as something to tap. */
+static void draw_language(kiosk_gfx *g, const kiosk *k)
+{
+    TTF_Font *f = g->font[F_SMALL];
+    const char *name = i18n_native_name(k->lang);
+    int tw = 0, th = 0;
+    if (TTF_SizeUTF8(f, name, &tw, &th) != 0)
+        return;
+    int pad = th / 3, bw = tw + 2 * pad, bh = th + pad, m = g->h / 40;
+    SDL_Rect r = {g->w - bw - m, m, bw, bh};
+    rect(g, SOFT, r.x, r.y, r.w, r.h);
+    rect(g, NAVY, r.x + 2, r.y + 2, r.w - 4, r.h - 4);
+    text_at(g, F_SMALL, name, r.x + pad, r.y + pad / 2, tw, ALIGN_LEFT, WHITE, false);
+    /* a finger is wider than the label: the whole corner counts */
+    g->lang_label = (SDL_Rect){r.x - m, 0, r.w + 2 * m, r.h + 2 * m};
+}
+
+bool gfx_hits_language(const kiosk_gfx *g, int x, int y)
+{
+    SDL_Point p = {x, y};
+    return g->lang_label.w > 0 && SDL_PointInRect(&p, &g->lang_label);
+}
+
+void gfx_size(const kiosk_gfx *g, int *w, int *h)
+{
+    *w = g->w;
+    *h = g->h;
+}
 
 static void draw_idle(kiosk_gfx *g, const kiosk *k)
 {
@@ -311,24 +355,35 @@ static void draw_idle(kiosk_gfx *g, const kiosk *k)
         int vx = i & 1 ? x0 + side - th : x0, vy = i & 2 ? y0 + side - arm : y0;
         rect(g, WHITE, vx, vy, th, arm);
     }
-    text_at(g, F_HUGE, "Show your badge to the camera", w / 20, h * 42 / 100, w * 9 / 10,
+    draw_language(g, k);
+    text_at(g, F_HUGE, _("Show your badge to the camera"), w / 20, h * 42 / 100, w * 9 / 10,
             ALIGN_CENTRE, WHITE, true);
 
     char line[512], when[64];
     uint64_t age = k->now > k->bundle_issued_at ? (k->now - k->bundle_issued_at) / 86400 : 0;
     bool stale = k->now > k->bundle_expires;
-    snprintf(line, sizeof line, "Trusted issuers from %s, updated %llu day%s ago%s",
-             k->publisher[0] ? k->publisher : "(unnamed publisher)", (unsigned long long)age,
-             age == 1 ? "" : "s", stale ? " (expired)" : "");
+    const char *from = k->publisher[0] ? k->publisher : _("(unnamed publisher)");
+    if (stale)
+        snprintf(line, sizeof line,
+                 i18n_plural("Trusted issuers from %s, updated %llu day ago (expired)",
+                             "Trusted issuers from %s, updated %llu days ago (expired)",
+                             (unsigned long)age),
+                 from, (unsigned long long)age);
+    else
+        snprintf(line, sizeof line,
+                 i18n_plural("Trusted issuers from %s, updated %llu day ago",
+                             "Trusted issuers from %s, updated %llu days ago",
+                             (unsigned long)age),
+                 from, (unsigned long long)age);
     text_at(g, F_SMALL, line, w / 20, h * 78 / 100, w * 9 / 10, ALIGN_CENTRE, stale ? WARN : SOFT,
             false);
     date_text(k->now, when, sizeof when);
     if (k->have_at)
-        snprintf(line, sizeof line, "Clock: fixed at %s (test)", when);
+        snprintf(line, sizeof line, _("Clock: fixed at %s (test)"), when);
     else if (k->clock_behind)
-        snprintf(line, sizeof line, "Clock: behind the last known time, dates cannot be judged");
+        snprintf(line, sizeof line, "%s", _("Clock: behind the last known time, dates cannot be judged"));
     else
-        snprintf(line, sizeof line, "Clock OK, %s", when);
+        snprintf(line, sizeof line, _("Clock OK, %s"), when);
     text_at(g, F_SMALL, line, w / 20, h * 87 / 100, w * 9 / 10, ALIGN_CENTRE,
             k->clock_behind || stale ? WARN : SOFT, false);
     /* a bad settings file is said on screen too, for staff to see */
@@ -355,7 +410,7 @@ static void draw_verdict(kiosk_gfx *g, const kiosk *k)
         y += text_at(g, F_HEAD, s->holder, x, y, tw, ALIGN_LEFT, WHITE, false);
         y += h / 80;
         text_at(g, F_BODY, s->title, x, y, tw, ALIGN_LEFT, WHITE, true);
-        text_at(g, F_SMALL, "Tap for details", w / 20, h * 88 / 100, w * 9 / 10, ALIGN_CENTRE,
+        text_at(g, F_SMALL, _("Tap for details"), w / 20, h * 88 / 100, w * 9 / 10, ALIGN_CENTRE,
                 WHITE, false);
     }
 }
@@ -376,7 +431,7 @@ static void draw_details(kiosk_gfx *g, const kiosk *k)
     text_at(g, F_SMALL, subline(s), hx, band_h / 2 + h / 60, w - hx - w / 20, ALIGN_LEFT, WHITE,
             false);
 
-    char skills[K_SKILLS * (K_SKILL + 2) + 32] = "", iat[64], exp[64] = "no expiry", eqf[32] = "";
+    char skills[K_SKILLS * (K_SKILL + 2) + 32] = "", iat[64], exp[64], eqf[64] = "";
     for (size_t i = 0; i < s->n_skills; i++) {
         if (i)
             strcat(skills, ", ");
@@ -384,17 +439,21 @@ static void draw_details(kiosk_gfx *g, const kiosk *k)
     }
     if (s->more_skills) {
         size_t n = strlen(skills);
-        snprintf(skills + n, sizeof skills - n, " and %zu more", s->more_skills);
+        snprintf(skills + n, sizeof skills - n, " ");
+        n = strlen(skills);
+        snprintf(skills + n, sizeof skills - n, _("and %zu more"), s->more_skills);
     }
     date_text(s->iat, iat, sizeof iat);
     if (s->has_exp)
         date_text(s->exp, exp, sizeof exp);
+    else
+        snprintf(exp, sizeof exp, "%s", _("no expiry"));
     if (s->has_eqf)
-        snprintf(eqf, sizeof eqf, "Level %llu", (unsigned long long)s->eqf);
+        snprintf(eqf, sizeof eqf, _("Level %llu"), (unsigned long long)s->eqf);
     const struct { const char *label, *value; } rows[] = {
-        {"Holder", s->holder}, {"Badge", s->title},      {"Awarded by", s->awarder},
-        {"Signed by", s->issuer}, {"Issued", iat},       {"Expires", exp},
-        {"Skills", skills},    {"EQF", eqf},
+        {_("Holder"), s->holder},    {_("Badge"), s->title},  {_("Awarded by"), s->awarder},
+        {_("Signed by"), s->issuer}, {_("Issued"), iat},      {_("Expires"), exp},
+        {_("Skills"), skills},       {_("EQF"), eqf},
     };
     int y = band_h + h / 30, lx = w / 20, vx = w * 30 / 100, vw = w - vx - w / 20;
     int row_h = h / 12;
@@ -458,6 +517,8 @@ static bool screenshot(kiosk_gfx *g, const kiosk *k)
 
 bool gfx_draw(kiosk_gfx *g, const kiosk *k)
 {
+    i18n_set_language(k->lang);
+    g->lang_label = (SDL_Rect){0, 0, 0, 0}; /* only the idle screen has one */
     switch (k->screen) {
     case SCREEN_IDLE: draw_idle(g, k); break;
     case SCREEN_VERDICT: draw_verdict(g, k); break;

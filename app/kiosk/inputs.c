@@ -35,8 +35,61 @@ bool inputs_open(kiosk *k)
             return false;
         }
     }
+    k->scanner_fd = -1;
+    if (k->scanner_path) {
+        /* A handheld scanner read from evdev and grabbed, so that its
+         * keystrokes never reach a console; "auto" finds one by name. */
+        char err[512];
+        if (strcmp(k->scanner_path, "auto") == 0) {
+            if (!wedge_find(k->scanner_dev, sizeof k->scanner_dev))
+                fputs("tessera-kiosk: no handheld scanner found yet; it is looked for again "
+                      "while the kiosk runs\n",
+                      stderr);
+        } else {
+            snprintf(k->scanner_dev, sizeof k->scanner_dev, "%s", k->scanner_path);
+        }
+        wedge_init(&k->wedge, WEDGE_US);
+        if (k->scanner_dev[0]) {
+            k->scanner_fd = wedge_open(k->scanner_dev, true, err, sizeof err);
+            if (k->scanner_fd < 0) {
+                fprintf(stderr, "tessera-kiosk: %s\n", err);
+                return false;
+            }
+        }
+    }
     k->sources_done = !k->texts && !k->frames;
     return true;
+}
+
+static void on_scanner_text(void *ctx, const char *text, size_t len)
+{
+    kiosk_enqueue((kiosk *)ctx, text, len, "scanner");
+}
+
+/* The handheld scanner: what it typed, and, when it was unplugged, a
+ * try to open it again once a second. */
+static void poll_scanner(kiosk *k, uint32_t now_ms)
+{
+    if (!k->scanner_path)
+        return;
+    if (k->scanner_fd < 0) {
+        if ((int32_t)(now_ms - k->scanner_retry_ms) < 0)
+            return;
+        k->scanner_retry_ms = now_ms + 1000;
+        char err[512];
+        if (strcmp(k->scanner_path, "auto") == 0 &&
+            !wedge_find(k->scanner_dev, sizeof k->scanner_dev))
+            return;
+        k->scanner_fd = wedge_open(k->scanner_dev, true, err, sizeof err);
+        return;
+    }
+    if (wedge_read(k->scanner_fd, &k->wedge, on_scanner_text, k) < 0) {
+        fprintf(stderr, "tessera-kiosk: %s: the scanner went away; waiting for it\n",
+                k->scanner_dev);
+        wedge_close(k->scanner_fd);
+        k->scanner_fd = -1;
+        k->scanner_retry_ms = now_ms + 1000;
+    }
 }
 
 void inputs_close(kiosk *k)
@@ -47,6 +100,9 @@ void inputs_close(kiosk *k)
         frame_close(k->frames);
     if (k->scan)
         scanner_free(k->scan);
+    if (k->scanner_path && k->scanner_fd >= 0)
+        wedge_close(k->scanner_fd);
+    k->scanner_fd = -1;
     k->texts = NULL;
     k->frames = NULL;
     k->scan = NULL;
@@ -145,6 +201,7 @@ static void on_key(kiosk *k, const SDL_KeyboardEvent *e, uint32_t now_ms)
 
 void inputs_poll(kiosk *k, uint32_t now_ms)
 {
+    poll_scanner(k, now_ms);
     SDL_Event e;
     while (SDL_PollEvent(&e)) {
         switch (e.type) {

@@ -15,11 +15,18 @@
 
 #include <SDL.h>
 
+#include "i18n.h"
 #include "json.h"
 #include "kiosk.h"
 #include "sound.h"
 
 #define EXIT_USAGE 2
+
+/* The compiled catalogues: the build folder's, unless the build says
+ * otherwise; $TESSERA_LOCALEDIR overrides both (i18n.h). */
+#ifndef TESS_LOCALEDIR
+#define TESS_LOCALEDIR "/usr/share/locale"
+#endif
 
 /* memset through a volatile pointer: the compiler cannot drop a wipe of
  * memory it thinks is not read again. */
@@ -29,12 +36,14 @@ static void usage(FILE *out)
 {
     fputs("Usage: tessera-kiosk [--state DIR] [--texts FILE | --frames DIR] [--pace MS]\n"
           "         [--verdict-ms MS] [--details] [--screenshot-dir DIR] [--exit-when-done]\n"
-          "         [--volume 0-100] [--mute] [--config FILE]\n"
+          "         [--volume 0-100] [--mute] [--config FILE] [--lang en|es|fr|de]\n"
+          "         [--scanner DEV|auto] [--width W] [--height H] [--window] [--at T]\n"
           "       tessera-kiosk --print-config | --hash-pin < PIN\n"
-          "         [--width W] [--height H] [--window] [--at T]\n"
           "Shows a verdict for each credential read: from FILE (one text a line), from the\n"
           "images in DIR, or typed by a handheld scanner (Enter ends a text).\n"
-          "T is Unix seconds or YYYY-MM-DD (UTC); without --at, the system clock.\n",
+          "T is Unix seconds or YYYY-MM-DD (UTC); without --at, the system clock.\n"
+          "--lang overrides the settings file's language; on screen, L or a tap on the\n"
+          "language label cycles English, Spanish, French, German.\n",
           out);
 }
 
@@ -133,6 +142,8 @@ static int parse_options(kiosk *k, int argc, char **argv)
             k->texts_path = v;
         } else if (strcmp(o, "--frames") == 0) {
             k->frames_dir = v;
+        } else if (strcmp(o, "--scanner") == 0) {
+            k->scanner_path = v;
         } else if (strcmp(o, "--screenshot-dir") == 0) {
             k->shot_dir = v;
         } else if (strcmp(o, "--pace") == 0) {
@@ -152,6 +163,10 @@ static int parse_options(kiosk *k, int argc, char **argv)
                 goto bad;
             k->volume = (int)n;
             k->set_volume = true;
+        } else if (strcmp(o, "--lang") == 0) {
+            if (!i18n_parse(v, &k->lang))
+                goto bad;
+            k->set_lang = true;
         } else if (strcmp(o, "--at") == 0) {
             if (!parse_time(v, &k->at))
                 goto bad;
@@ -484,6 +499,67 @@ static void apply_config(kiosk *k)
     }
     if (!k->cfg.fullscreen)
         k->window = true;
+    if (!k->set_lang)
+        k->lang = k->cfg.language;
+}
+
+/* A visitor changes the language on the idle screen: the L key, or a tap
+ * on the language label. Taken out of the event queue before inputs.c
+ * sees it (SDL calls this as events arrive), so that the key is not typed
+ * into a scanner's text and the tap is not a tap. A handheld scanner
+ * types base45, upper case, so it sends L with Shift (or Caps Lock): only
+ * a bare l changes the language, and only when no text is being typed. */
+typedef struct {
+    kiosk *k;
+    kiosk_gfx *g;
+    bool eat_text; /* the "l" SDL_TEXTINPUT that follows the key */
+} lang_switch;
+
+static void next_language(kiosk *k)
+{
+    k->lang = i18n_next(k->lang);
+    k->dirty = true;
+}
+
+static int language_filter(void *data, SDL_Event *e)
+{
+    lang_switch *ls = data;
+    kiosk *k = ls->k;
+    if (e->type == SDL_TEXTINPUT && ls->eat_text) {
+        ls->eat_text = false;
+        return strcmp(e->text.text, "l") != 0;
+    }
+    if (k->screen != SCREEN_IDLE)
+        return 1;
+    if (e->type == SDL_KEYDOWN && e->key.keysym.sym == SDLK_l && !e->key.repeat &&
+        !(e->key.keysym.mod & (KMOD_SHIFT | KMOD_CAPS | KMOD_CTRL | KMOD_ALT | KMOD_GUI)) &&
+        k->keys_len == 0) {
+        next_language(k);
+        ls->eat_text = true;
+        return 0;
+    }
+    int w, h;
+    gfx_size(ls->g, &w, &h);
+    if (e->type == SDL_MOUSEBUTTONDOWN && e->button.which != SDL_TOUCH_MOUSEID) {
+        int ww = w, wh = h;
+        SDL_Window *win = SDL_GetWindowFromID(e->button.windowID);
+        if (win)
+            SDL_GetWindowSize(win, &ww, &wh);
+        /* window points to renderer pixels (a HiDPI screen has more) */
+        int x = ww > 0 ? e->button.x * w / ww : e->button.x;
+        int y = wh > 0 ? e->button.y * h / wh : e->button.y;
+        if (gfx_hits_language(ls->g, x, y)) {
+            next_language(k);
+            return 0;
+        }
+    } else if (e->type == SDL_FINGERDOWN) {
+        if (gfx_hits_language(ls->g, (int)(e->tfinger.x * (float)w),
+                              (int)(e->tfinger.y * (float)h))) {
+            next_language(k);
+            return 0;
+        }
+    }
+    return 1;
 }
 
 int main(int argc, char **argv)
@@ -506,6 +582,8 @@ int main(int argc, char **argv)
         return rc;
     }
     apply_config(k);
+    if (!i18n_init(TESS_LOCALEDIR))
+        fputs("tessera-kiosk: no C.UTF-8 locale: the screens stay in English\n", stderr);
     if (!load_trust(k)) {
         state_close(&k->ks);
         free(k);
@@ -530,6 +608,8 @@ int main(int argc, char **argv)
     /* A verdict comes with a distinct sound as well as colour, icon and
      * words; with no audio device the kiosk is silent, never stopped. */
     sound_player *sound = k->mute ? NULL : sound_open(k->volume);
+    lang_switch ls = {k, g, false};
+    SDL_SetEventFilter(language_filter, &ls);
     unsigned sounded = 0;
 
     uint32_t start = SDL_GetTicks();
@@ -563,6 +643,7 @@ int main(int argc, char **argv)
     }
     wipe_verdict(k);
     sound_close(sound);
+    SDL_SetEventFilter(NULL, NULL);
     gfx_close(g);
     inputs_close(k);
     state_close(&k->ks);

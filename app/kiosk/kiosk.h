@@ -22,6 +22,7 @@
 #include "frames.h"
 #include "scanner.h"
 #include "config.h"
+#include "evdev.h"
 #include "state.h"
 #include "tessera/tess_verify.h"
 
@@ -82,6 +83,8 @@ typedef struct {
     kiosk_config cfg;            /* the file's settings, or safe defaults */
     char config_problem[256];    /* the first problem in the file, shown on idle */
     bool set_verdict_ms, set_volume, set_size;
+    kiosk_language lang;         /* on screen: --lang, else the file's; L or a tap changes it */
+    bool set_lang;
 
     /* trust in force */
     kiosk_state ks;
@@ -96,6 +99,11 @@ typedef struct {
     scanner *scan;
     bool sources_done;           /* every file and folder read to its end */
     uint32_t next_input_ms;
+    const char *scanner_path;    /* --scanner: an evdev device, or "auto" */
+    char scanner_dev[256];       /* the device in use */
+    int scanner_fd;              /* -1: none (or lost, reopened by the poll) */
+    uint32_t scanner_retry_ms;
+    wedge_decoder wedge;
     char keys[K_TEXT];           /* a handheld scanner typing, up to Enter */
     size_t keys_len;
 
@@ -149,7 +157,13 @@ void gfx_close(kiosk_gfx *g);
  * screenshot that could not be written. */
 bool gfx_draw(kiosk_gfx *g, const kiosk *k);
 const char *kiosk_screen_name(kiosk_screen s);
-/* A sentence for people, for every reason. */
+/* True when (x, y), in renderer pixels, is on the idle screen's language
+ * label as last drawn. */
+bool gfx_hits_language(const kiosk_gfx *g, int x, int y);
+/* The renderer's size in pixels. */
+void gfx_size(const kiosk_gfx *g, int *w, int *h);
+/* A sentence for people, for every reason, in English: the screens show
+ * its translation (i18n.h). */
 const char *kiosk_reason_words(tess_status reason);
 
 #endif
