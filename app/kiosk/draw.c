@@ -31,6 +31,7 @@ struct kiosk_gfx {
     /* the last screen written as a screenshot: one file per screen shown */
     kiosk_screen shot_screen;
     unsigned shot_verdicts;
+    unsigned long shot_admin;   /* what admin shows: a new one is a new shot */
     bool shot_any;
     unsigned shot_no;
     /* the idle screen's language label, where a tap changes the language */
@@ -51,6 +52,10 @@ const char *kiosk_screen_name(kiosk_screen s)
     case SCREEN_IDLE: return "idle";
     case SCREEN_VERDICT: return "verdict";
     case SCREEN_DETAILS: return "details";
+    case SCREEN_PIN: return "pin";
+    case SCREEN_ADMIN: return "admin";
+    case SCREEN_ADMIN_STATE: return "admin_state";
+    case SCREEN_NOTICE: return "notice";
     }
     return "screen";
 }
@@ -466,6 +471,139 @@ static void draw_details(kiosk_gfx *g, const kiosk *k)
     }
 }
 
+/* ---- admin (admin.h): large buttons, the PIN as dots ---- */
+
+static void button(kiosk_gfx *g, SDL_Rect r, const char *label, const char *corner,
+                   SDL_Color ground)
+{
+    rect(g, SOFT, r.x, r.y, r.w, r.h);
+    rect(g, ground, r.x + 3, r.y + 3, r.w - 6, r.h - 6);
+    TTF_Font *f = g->font[F_BODY_BOLD];
+    int lh = TTF_FontLineSkip(f);
+    /* wrapped in the button, centred on its middle */
+    int pad = r.w / 12, tw = r.w - 2 * pad;
+    int tw_one = 0, th_one = 0;
+    TTF_SizeUTF8(f, label, &tw_one, &th_one);
+    /* one word is shrunk to fit, never cut in two */
+    bool wrap = strchr(label, ' ') != NULL;
+    int lines = wrap && tw_one > tw ? (tw_one + tw - 1) / tw : 1;
+    int y = r.y + (r.h - lines * lh) / 2;
+    text_at(g, F_BODY_BOLD, label, r.x + pad, y, tw, ALIGN_CENTRE, WHITE, wrap);
+    if (corner)
+        text_at(g, F_SMALL, corner, r.x + r.w / 30 + 4, r.y + 6, r.w / 4, ALIGN_LEFT, SOFT,
+                false);
+}
+
+static void draw_pin(kiosk_gfx *g, const kiosk *k)
+{
+    const kiosk_admin *a = &k->admin;
+    int w = g->w, h = g->h;
+    fill(g, NAVY);
+    SDL_Rect r[ADMIN_MAX_BUTTONS];
+    admin_buttons(SCREEN_PIN, w, h, r);
+    int lx = w / 20, lw = w * 40 / 100;
+    text_at(g, F_HEAD, _("Admin PIN"), lx, h * 8 / 100, lw, ALIGN_CENTRE, WHITE, false);
+    /* the PIN as dots, never its digits */
+    float dot = (float)h / 30;
+    size_t shown = a->pin_len < 10 ? a->pin_len : 10;
+    float x0 = (float)lx + (float)lw / 2 - (float)shown * dot * 1.5f + dot * 0.75f;
+    for (size_t i = 0; i < shown; i++)
+        disc(g, WHITE, x0 + (float)i * dot * 3.0f, (float)h * 0.32f, dot);
+    rect(g, SOFT, lx, h * 38 / 100, lw, 3);
+    if (a->msg)
+        text_at(g, F_BODY_BOLD, _(a->msg), lx, h * 44 / 100, lw, ALIGN_CENTRE, WARN, true);
+    SDL_Color key = {0x24, 0x3b, 0x55, 255};
+    for (int d = 0; d <= 9; d++) {
+        char label[2] = {(char)('0' + d), '\0'};
+        button(g, r[d], label, NULL, a->locked ? NAVY : key);
+    }
+    button(g, r[PIN_CLEAR], _("Clear"), NULL, key);
+    button(g, r[PIN_OK], _("OK"), NULL, GREEN);
+    button(g, r[PIN_CANCEL], _("Cancel"), NULL, key);
+}
+
+static void draw_admin(kiosk_gfx *g, const kiosk *k)
+{
+    const kiosk_admin *a = &k->admin;
+    int w = g->w, h = g->h;
+    fill(g, NAVY);
+    SDL_Rect r[ADMIN_MAX_BUTTONS];
+    admin_buttons(SCREEN_ADMIN, w, h, r);
+    SDL_Color key = {0x24, 0x3b, 0x55, 255};
+    button(g, r[ADM_BACK], _("Back"), NULL, key);
+    text_at(g, F_HEAD, _("Admin"), r[ADM_BACK].x + r[ADM_BACK].w + w / 30, h * 5 / 100,
+            w - r[ADM_BACK].w - w / 10, ALIGN_CENTRE, WHITE, false);
+    char lang[128];
+    snprintf(lang, sizeof lang, "%s: %s", _("Language"), i18n_native_name(k->lang));
+    button(g, r[ADM_INSTALL], _("Install a trust bundle from a USB stick"), "1", key);
+    button(g, r[ADM_LANGUAGE], lang, "2", key);
+    button(g, r[ADM_STATE], _("State"), "3", key);
+    button(g, r[ADM_QUIT], _("Quit"), "4", RED);
+    if (a->result[0]) {
+        int y = h * 83 / 100;
+        y += text_at(g, F_SMALL,
+                     a->result_ok ? _("The trust bundle was installed")
+                                  : _("No trust bundle was installed"),
+                     w / 20, y, w * 9 / 10, ALIGN_CENTRE, a->result_ok ? WHITE : WARN, false);
+        text_at(g, F_SMALL, a->result, w / 20, y, w * 9 / 10, ALIGN_CENTRE, SOFT, false);
+    }
+}
+
+/* "1 January 2025, 14:05 UTC" */
+static void when_text(uint64_t t, char *out, size_t cap)
+{
+    char day[64];
+    date_text(t, day, sizeof day);
+    snprintf(out, cap, "%s, %02u:%02u UTC", day, (unsigned)(t / 3600 % 24),
+             (unsigned)(t / 60 % 60));
+}
+
+static void draw_admin_state(kiosk_gfx *g, const kiosk *k)
+{
+    int w = g->w, h = g->h;
+    fill(g, NAVY);
+    SDL_Rect r[ADMIN_MAX_BUTTONS];
+    admin_buttons(SCREEN_ADMIN_STATE, w, h, r);
+    SDL_Color key = {0x24, 0x3b, 0x55, 255};
+    button(g, r[ADM_BACK], _("Back"), NULL, key);
+    text_at(g, F_HEAD, _("State"), r[ADM_BACK].x + r[ADM_BACK].w + w / 30, h * 5 / 100,
+            w - r[ADM_BACK].w - w / 10, ALIGN_CENTRE, WHITE, false);
+    char version[32], issued[96], expires[96], issuers[32], revoked[32], floor[96], clock[96],
+        verdicts[32];
+    snprintf(version, sizeof version, "%llu", (unsigned long long)k->ks.bundle.version);
+    date_text(k->bundle_issued_at, issued, sizeof issued);
+    date_text(k->bundle_expires, expires, sizeof expires);
+    snprintf(issuers, sizeof issuers, "%zu", k->ks.bundle.n_issuers);
+    snprintf(revoked, sizeof revoked, "%zu", k->ks.bundle.n_revoked);
+    when_text(k->floor, floor, sizeof floor);
+    when_text(k->now, clock, sizeof clock);
+    snprintf(verdicts, sizeof verdicts, "%u", k->verdicts);
+    const struct { const char *label, *value; } rows[] = {
+        {_("Bundle version"), version}, {_("Publisher"), k->publisher},
+        {_("Issued"), issued},          {_("Expires"), expires},
+        {_("Issuers"), issuers},        {_("Revoked badges"), revoked},
+        {_("Time floor"), floor},       {_("Clock"), clock},
+        {_("Verdicts since start"), verdicts},
+    };
+    int y = h * 20 / 100, lx = w / 20, vx = w * 42 / 100, vw = w - vx - w / 20;
+    int row_h = h * 8 / 100;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        text_at(g, F_BODY, rows[i].label, lx, y, vx - lx - w / 40, ALIGN_LEFT, SOFT, false);
+        text_at(g, F_BODY_BOLD, rows[i].value[0] ? rows[i].value : "-", vx, y, vw, ALIGN_LEFT,
+                WHITE, false);
+        y += row_h;
+    }
+}
+
+static void draw_notice(kiosk_gfx *g, const kiosk *k)
+{
+    int w = g->w, h = g->h;
+    fill(g, NAVY);
+    if (k->admin.msg)
+        text_at(g, F_HEAD, _(k->admin.msg), w / 10, h * 40 / 100, w * 8 / 10, ALIGN_CENTRE, WARN,
+                true);
+}
+
 /* ---- screenshots ---- */
 
 static bool write_png(const char *path, const uint8_t *rgb, int w, int h)
@@ -523,15 +661,26 @@ bool gfx_draw(kiosk_gfx *g, const kiosk *k)
     case SCREEN_IDLE: draw_idle(g, k); break;
     case SCREEN_VERDICT: draw_verdict(g, k); break;
     case SCREEN_DETAILS: draw_details(g, k); break;
+    case SCREEN_PIN: draw_pin(g, k); break;
+    case SCREEN_ADMIN: draw_admin(g, k); break;
+    case SCREEN_ADMIN_STATE: draw_admin_state(g, k); break;
+    case SCREEN_NOTICE: draw_notice(g, k); break;
     }
     bool ok = true;
+    /* on the admin screens, a new dot, message or result is a new shot */
+    unsigned long adm = 0;
+    if (k->screen >= SCREEN_PIN)
+        adm = 1 + k->admin.pin_len * 8 + (k->admin.msg != NULL) * 2 + (k->admin.locked ? 4 : 0) +
+              (unsigned long)k->lang * 1000 + (k->admin.result[0] ? 10000 : 0) +
+              (k->admin.result_ok ? 20000 : 0);
     bool new_screen = !g->shot_any || g->shot_screen != k->screen ||
-                      g->shot_verdicts != k->verdicts;
+                      g->shot_verdicts != k->verdicts || g->shot_admin != adm;
     if (g->shot_dir && new_screen) {
         ok = screenshot(g, k);
         g->shot_any = true;
         g->shot_screen = k->screen;
         g->shot_verdicts = k->verdicts;
+        g->shot_admin = adm;
     }
     SDL_RenderPresent(g->ren);
     return ok;

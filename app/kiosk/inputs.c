@@ -202,8 +202,11 @@ static void on_key(kiosk *k, const SDL_KeyboardEvent *e, uint32_t now_ms)
 void inputs_poll(kiosk *k, uint32_t now_ms)
 {
     poll_scanner(k, now_ms);
+    admin_keys_poll(k, now_ms);
     SDL_Event e;
     while (SDL_PollEvent(&e)) {
+        if (admin_event(k, &e, now_ms))
+            continue;
         switch (e.type) {
         case SDL_QUIT:
             k->running = false;

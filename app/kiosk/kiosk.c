@@ -38,12 +38,16 @@ static void usage(FILE *out)
           "         [--verdict-ms MS] [--details] [--screenshot-dir DIR] [--exit-when-done]\n"
           "         [--volume 0-100] [--mute] [--config FILE] [--lang en|es|fr|de]\n"
           "         [--scanner DEV|auto] [--width W] [--height H] [--window] [--at T]\n"
+          "         [--usb-mount DIR] [--keys FILE]\n"
           "       tessera-kiosk --print-config | --hash-pin < PIN\n"
           "Shows a verdict for each credential read: from FILE (one text a line), from the\n"
           "images in DIR, or typed by a handheld scanner (Enter ends a text).\n"
           "T is Unix seconds or YYYY-MM-DD (UTC); without --at, the system clock.\n"
           "--lang overrides the settings file's language; on screen, L or a tap on the\n"
-          "language label cycles English, Spanish, French, German.\n",
+          "language label cycles English, Spanish, French, German.\n"
+          "Staff: Ctrl+Alt+A, or a touch held 3 s on the idle screen, asks for the admin\n"
+          "PIN; admin installs a trust bundle from the USB stick at DIR (default\n"
+          "/media/usb). --keys FILE plays a script of key presses (tests).\n",
           out);
 }
 
@@ -142,6 +146,10 @@ static int parse_options(kiosk *k, int argc, char **argv)
             k->texts_path = v;
         } else if (strcmp(o, "--frames") == 0) {
             k->frames_dir = v;
+        } else if (strcmp(o, "--usb-mount") == 0) {
+            k->admin.usb_mount = v;
+        } else if (strcmp(o, "--keys") == 0) {
+            k->admin.keys_path = v;
         } else if (strcmp(o, "--scanner") == 0) {
             k->scanner_path = v;
         } else if (strcmp(o, "--screenshot-dir") == 0) {
@@ -246,14 +254,14 @@ static void print_verdict_json(const kiosk *k, const kiosk_input *in, uint64_t t
     fflush(stdout);
 }
 
-static void wipe_verdict(kiosk *k)
+void kiosk_wipe_verdict(kiosk *k)
 {
     wipe(&k->shown, 0, sizeof k->shown);
     wipe(&k->verdict, 0, sizeof k->verdict);
     wipe(&k->verifier, 0, sizeof k->verifier);
 }
 
-static void set_screen(kiosk *k, kiosk_screen s, uint32_t now_ms)
+void kiosk_set_screen(kiosk *k, kiosk_screen s, uint32_t now_ms)
 {
     k->screen = s;
     k->screen_since_ms = now_ms;
@@ -290,7 +298,7 @@ static void judge(kiosk *k, const kiosk_input *in, uint32_t now_ms)
 {
     uint64_t t = wall_now(k);
     tess_clock clock = {t, k->have_at ? 0 : k->floor, TESS_DEFAULT_SKEW};
-    wipe_verdict(k);
+    kiosk_wipe_verdict(k);
     tess_status st = tess_verify(&k->verifier, in->text, in->len, &k->ks.bundle, &clock,
                                  &k->verdict);
     (void)st; /* the verdict holds the reason */
@@ -340,16 +348,16 @@ static void judge(kiosk *k, const kiosk_input *in, uint32_t now_ms)
     wipe(&k->verdict, 0, sizeof k->verdict);
     wipe(&k->verifier, 0, sizeof k->verifier);
     k->verdicts++;
-    set_screen(k, SCREEN_VERDICT, now_ms);
+    kiosk_set_screen(k, SCREEN_VERDICT, now_ms);
 }
 
 void kiosk_tap(kiosk *k, uint32_t now_ms)
 {
     if (k->screen == SCREEN_VERDICT && k->shown.has_cred) {
-        set_screen(k, SCREEN_DETAILS, now_ms);
+        kiosk_set_screen(k, SCREEN_DETAILS, now_ms);
     } else if (k->screen != SCREEN_IDLE) {
-        wipe_verdict(k);
-        set_screen(k, SCREEN_IDLE, now_ms);
+        kiosk_wipe_verdict(k);
+        kiosk_set_screen(k, SCREEN_IDLE, now_ms);
     }
 }
 
@@ -382,7 +390,10 @@ static void update(kiosk *k, uint32_t now_ms)
         k->clock_behind = behind;
         k->dirty = true;
     }
-    while (k->q_count > 0) {
+    admin_update(k, now_ms);
+    bool admin_open_now = k->screen >= SCREEN_PIN;
+    /* while staff use admin, what is read waits in the queue */
+    while (k->q_count > 0 && !admin_open_now) {
         kiosk_input *in = &k->queue[k->q_head];
         k->q_head = (k->q_head + 1) % K_QUEUE;
         k->q_count--;
@@ -395,16 +406,16 @@ static void update(kiosk *k, uint32_t now_ms)
     }
     if (k->screen == SCREEN_VERDICT && now_ms - k->screen_since_ms >= k->verdict_ms) {
         if (k->details && k->shown.has_cred) {
-            set_screen(k, SCREEN_DETAILS, now_ms);
+            kiosk_set_screen(k, SCREEN_DETAILS, now_ms);
         } else {
-            wipe_verdict(k);
-            set_screen(k, SCREEN_IDLE, now_ms);
+            kiosk_wipe_verdict(k);
+            kiosk_set_screen(k, SCREEN_IDLE, now_ms);
         }
     } else if (k->screen == SCREEN_DETAILS && now_ms - k->screen_since_ms >= k->verdict_ms) {
-        wipe_verdict(k);
-        set_screen(k, SCREEN_IDLE, now_ms);
+        kiosk_wipe_verdict(k);
+        kiosk_set_screen(k, SCREEN_IDLE, now_ms);
     }
-    if (k->exit_when_done && k->sources_done && k->q_count == 0 &&
+    if (k->exit_when_done && k->sources_done && admin_keys_done(k) && k->q_count == 0 &&
         k->screen == SCREEN_IDLE && !k->dirty)
         k->running = false;
 }
@@ -436,16 +447,19 @@ static uint32_t wait_ms(const kiosk *k, uint32_t now_ms)
     uint32_t in = inputs_due_in(k, now_ms);
     if (in < w)
         w = in;
-    if (k->screen != SCREEN_IDLE) {
+    uint32_t adm = admin_due_in(k, now_ms);
+    if (adm < w)
+        w = adm;
+    if (k->screen == SCREEN_VERDICT || k->screen == SCREEN_DETAILS) {
         uint32_t shown = now_ms - k->screen_since_ms;
         uint32_t left = shown >= k->verdict_ms ? 0 : k->verdict_ms - shown;
         if (left < w)
             w = left;
     }
-    return k->q_count > 0 || k->dirty ? 0 : w;
+    return (k->q_count > 0 && k->screen < SCREEN_PIN) || k->dirty ? 0 : w;
 }
 
-static bool load_trust(kiosk *k)
+bool kiosk_load_trust(kiosk *k)
 {
     struct stat st;
     if (stat(k->state_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -575,6 +589,7 @@ int main(int argc, char **argv)
     k->width = 800;
     k->height = 480;
     k->volume = 70;
+    k->admin.usb_mount = ADMIN_DEFAULT_USB;
     config_defaults(&k->cfg);
     int rc = parse_options(k, argc, argv);
     if (rc != 0) {
@@ -584,12 +599,13 @@ int main(int argc, char **argv)
     apply_config(k);
     if (!i18n_init(TESS_LOCALEDIR))
         fputs("tessera-kiosk: no C.UTF-8 locale: the screens stay in English\n", stderr);
-    if (!load_trust(k)) {
+    if (!kiosk_load_trust(k)) {
         state_close(&k->ks);
         free(k);
         return EXIT_USAGE;
     }
-    if (!inputs_open(k)) {
+    if (!inputs_open(k) || !admin_open(k)) {
+        admin_close(k);
         inputs_close(k);
         state_close(&k->ks);
         free(k);
@@ -599,11 +615,13 @@ int main(int argc, char **argv)
     kiosk_gfx *g = gfx_open(k, err, sizeof err);
     if (!g) {
         fprintf(stderr, "tessera-kiosk: %s\n", err);
+        admin_close(k);
         inputs_close(k);
         state_close(&k->ks);
         free(k);
         return EXIT_USAGE;
     }
+    gfx_size(g, &k->screen_w, &k->screen_h);
 
     /* A verdict comes with a distinct sound as well as colour, icon and
      * words; with no audio device the kiosk is silent, never stopped. */
@@ -641,10 +659,11 @@ int main(int argc, char **argv)
         if (w > 0)
             idle_wait(w);
     }
-    wipe_verdict(k);
+    kiosk_wipe_verdict(k);
     sound_close(sound);
     SDL_SetEventFilter(NULL, NULL);
     gfx_close(g);
+    admin_close(k);
     inputs_close(k);
     state_close(&k->ks);
     rc = k->exit_code;

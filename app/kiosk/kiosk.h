@@ -24,6 +24,7 @@
 #include "config.h"
 #include "evdev.h"
 #include "state.h"
+#include "admin.h"
 #include "tessera/tess_verify.h"
 
 /* Display limits: a longer field is cut (at a UTF-8 boundary) on screen;
@@ -42,7 +43,15 @@
 #define K_DEDUP_MS 5000u
 #define K_DEDUP_SLOTS 8
 
-typedef enum { SCREEN_IDLE = 0, SCREEN_VERDICT, SCREEN_DETAILS } kiosk_screen;
+typedef enum {
+    SCREEN_IDLE = 0,
+    SCREEN_VERDICT,
+    SCREEN_DETAILS,
+    SCREEN_PIN,          /* admin: the PIN is asked (admin.h) */
+    SCREEN_ADMIN,        /* admin: the four buttons */
+    SCREEN_ADMIN_STATE,  /* admin: the trust in force */
+    SCREEN_NOTICE        /* admin: a message, then idle by itself */
+} kiosk_screen;
 typedef enum { TONE_VALID = 0, TONE_INVALID, TONE_UNDECIDED } kiosk_tone;
 
 /* The last verdict, as shown: copies, wiped when it leaves the screen. */
@@ -71,7 +80,7 @@ typedef struct {
     char name[K_INPUT_NAME];     /* "text:LINE", an image's name, "keyboard" */
 } kiosk_input;
 
-typedef struct {
+typedef struct kiosk {
     /* configuration (options) */
     const char *state_dir, *texts_path, *frames_dir, *shot_dir;
     uint32_t pace_ms, verdict_ms;
@@ -128,6 +137,10 @@ typedef struct {
     bool running;
     int exit_code;
 
+    /* admin: the PIN screen, the admin screens, the --keys script */
+    kiosk_admin admin;
+    int screen_w, screen_h;      /* the renderer's size, for taps on buttons */
+
     /* the verifier's working memory (about 60 KB), wiped with the copies */
     tess_verifier verifier;
     tess_verdict verdict;
@@ -147,6 +160,13 @@ uint32_t inputs_due_in(const kiosk *k, uint32_t now_ms);
 bool kiosk_enqueue(kiosk *k, const char *text, size_t len, const char *name);
 /* A tap or key on the verdict screen: the details (or back to idle). */
 void kiosk_tap(kiosk *k, uint32_t now_ms);
+
+/* kiosk.c: loads the trust in force from state_dir into k (publisher,
+ * dates, floor). False with a message on stderr; k->ks is then closed. */
+bool kiosk_load_trust(kiosk *k);
+void kiosk_set_screen(kiosk *k, kiosk_screen s, uint32_t now_ms);
+/* Wipes the shown verdict and the verifier's memory. */
+void kiosk_wipe_verdict(kiosk *k);
 
 /* draw.c: resources (not state) and the screens. */
 typedef struct kiosk_gfx kiosk_gfx;
