@@ -36,7 +36,26 @@ struct kiosk_gfx {
     unsigned shot_no;
     /* the idle screen's language label, where a tap changes the language */
     SDL_Rect lang_label;
+    /* the camera preview: one streaming texture, made again only when the
+     * frame size changes; cam_seq is the frame it holds */
+    SDL_Texture *cam;
+    int cam_w, cam_h;
+    uint32_t *cam_px;
+    unsigned cam_seq;
+    bool cam_loaded;
 };
+
+/* What the idle screen shows, for screenshots (one per kind shown). */
+typedef enum { IDLE_PLAIN = 0, IDLE_PREVIEW, IDLE_NO_CAMERA } idle_kind;
+
+static idle_kind idle_kind_of(const kiosk *k)
+{
+    if (!kiosk_has_camera(k))
+        return IDLE_PLAIN;
+    if (k->camera_lost)
+        return IDLE_NO_CAMERA;
+    return k->preview_seq > 0 ? IDLE_PREVIEW : IDLE_PLAIN;
+}
 
 static const SDL_Color WHITE = {255, 255, 255, 255};
 static const SDL_Color GREEN = {0x1b, 0x7f, 0x3b, 255};
@@ -154,6 +173,9 @@ void gfx_close(kiosk_gfx *g)
     for (int i = 0; i < F_COUNT; i++)
         if (g->font[i])
             TTF_CloseFont(g->font[i]);
+    if (g->cam)
+        SDL_DestroyTexture(g->cam);
+    free(g->cam_px);
     if (g->ren)
         SDL_DestroyRenderer(g->ren);
     if (g->win)
@@ -347,22 +369,102 @@ void gfx_size(const kiosk_gfx *g, int *w, int *h)
     *h = g->h;
 }
 
+/* The camera guide: four corner brackets around (x0, y0, gw, gh); with
+ * an outline (pad > 0), seen over a light frame as well as a dark one. */
+static void brackets(kiosk_gfx *g, SDL_Color c, int x0, int y0, int gw, int gh, int pad)
+{
+    int side = gw < gh ? gw : gh, arm = side / 4, th = g->h / 60 + 2;
+    for (int i = 0; i < 4; i++) {
+        int x = i & 1 ? x0 + gw - arm : x0, y = i & 2 ? y0 + gh - th : y0;
+        rect(g, c, x - pad, y - pad, arm + 2 * pad, th + 2 * pad);
+        int vx = i & 1 ? x0 + gw - th : x0, vy = i & 2 ? y0 + gh - arm : y0;
+        rect(g, c, vx - pad, vy - pad, th + 2 * pad, arm + 2 * pad);
+    }
+}
+
+static void guide(kiosk_gfx *g, int x0, int y0, int gw, int gh, bool outline)
+{
+    if (outline)
+        brackets(g, NAVY, x0, y0, gw, gh, 2);
+    brackets(g, WHITE, x0, y0, gw, gh, 0);
+}
+
+/* The latest frame into the streaming texture, grey to ARGB: only a new
+ * frame is uploaded; the texture and its buffer are made once per size. */
+static bool upload_preview(kiosk_gfx *g, const kiosk *k)
+{
+    int fw = k->preview_w, fh = k->preview_h;
+    if (!k->preview || fw <= 0 || fh <= 0)
+        return false;
+    if (!g->cam || g->cam_w != fw || g->cam_h != fh) {
+        if (g->cam)
+            SDL_DestroyTexture(g->cam);
+        free(g->cam_px);
+        g->cam_px = malloc((size_t)fw * (size_t)fh * sizeof *g->cam_px);
+        g->cam = g->cam_px ? SDL_CreateTexture(g->ren, SDL_PIXELFORMAT_ARGB8888,
+                                               SDL_TEXTUREACCESS_STREAMING, fw, fh)
+                           : NULL;
+        g->cam_w = fw;
+        g->cam_h = fh;
+        g->cam_loaded = false;
+        if (!g->cam)
+            return false;
+    }
+    if (!g->cam_loaded || g->cam_seq != k->preview_seq) {
+        size_t n = (size_t)fw * (size_t)fh;
+        for (size_t i = 0; i < n; i++)
+            g->cam_px[i] = 0xff000000u | (uint32_t)k->preview[i] * 0x010101u;
+        if (SDL_UpdateTexture(g->cam, NULL, g->cam_px, fw * (int)sizeof *g->cam_px) != 0)
+            return false;
+        g->cam_seq = k->preview_seq;
+        g->cam_loaded = true;
+    }
+    return true;
+}
+
+/* The idle screen with a camera: the live frame scaled to fit, the guide
+ * where the scanner looks (its region of interest), a hint line. */
+static void draw_preview(kiosk_gfx *g, const kiosk *k)
+{
+    int w = g->w, h = g->h;
+    fill(g, NAVY);
+    int area_h = h * 86 / 100;
+    int fw = k->preview_w, fh = k->preview_h;
+    SDL_Rect r = {0, 0, w, area_h};
+    if (fw > 0 && fh > 0) { /* fit, keeping the shape */
+        if ((long long)w * fh <= (long long)area_h * fw) {
+            r.h = (int)((long long)w * fh / fw);
+        } else {
+            r.w = (int)((long long)area_h * fw / fh);
+        }
+        r.x = (w - r.w) / 2;
+        r.y = (area_h - r.h) / 2;
+    }
+    if (upload_preview(g, k))
+        SDL_RenderCopy(g->ren, g->cam, NULL, &r);
+    int gw = r.w * CAMERA_ROI_PCT / 100, gh = r.h * CAMERA_ROI_PCT / 100;
+    guide(g, r.x + (r.w - gw) / 2, r.y + (r.h - gh) / 2, gw, gh, true);
+    draw_language(g, k);
+    text_at(g, F_SMALL, _("Hold your badge inside the frame"), w / 20, area_h + h / 50,
+            w * 9 / 10, ALIGN_CENTRE, WHITE, false);
+    if (k->config_problem[0])
+        text_at(g, F_SMALL, k->config_problem, w / 20, h * 94 / 100, w * 9 / 10, ALIGN_CENTRE,
+                WARN, false);
+}
+
 static void draw_idle(kiosk_gfx *g, const kiosk *k)
 {
     int w = g->w, h = g->h;
     fill(g, NAVY);
-    /* a camera guide: four corner brackets */
-    int side = h * 30 / 100, x0 = (w - side) / 2, y0 = h * 7 / 100, arm = side / 4,
-        th = h / 60 + 2;
-    for (int i = 0; i < 4; i++) {
-        int x = i & 1 ? x0 + side - arm : x0, y = i & 2 ? y0 + side - th : y0;
-        rect(g, WHITE, x, y, arm, th);
-        int vx = i & 1 ? x0 + side - th : x0, vy = i & 2 ? y0 + side - arm : y0;
-        rect(g, WHITE, vx, vy, th, arm);
-    }
+    int side = h * 30 / 100;
+    guide(g, (w - side) / 2, h * 7 / 100, side, side, false);
     draw_language(g, k);
-    text_at(g, F_HUGE, _("Show your badge to the camera"), w / 20, h * 42 / 100, w * 9 / 10,
-            ALIGN_CENTRE, WHITE, true);
+    if (idle_kind_of(k) == IDLE_NO_CAMERA)
+        text_at(g, F_HUGE, _("Camera not available"), w / 20, h * 42 / 100, w * 9 / 10,
+                ALIGN_CENTRE, WARN, true);
+    else
+        text_at(g, F_HUGE, _("Show your badge to the camera"), w / 20, h * 42 / 100,
+                w * 9 / 10, ALIGN_CENTRE, WHITE, true);
 
     char line[512], when[64];
     uint64_t age = k->now > k->bundle_issued_at ? (k->now - k->bundle_issued_at) / 86400 : 0;
@@ -630,7 +732,7 @@ static bool write_png(const char *path, const uint8_t *rgb, int w, int h)
     return fclose(f) == 0;
 }
 
-static bool screenshot(kiosk_gfx *g, const kiosk *k)
+static bool screenshot(kiosk_gfx *g, const char *name)
 {
     uint8_t *rgb = malloc((size_t)g->w * (size_t)g->h * 3);
     if (!rgb)
@@ -638,8 +740,7 @@ static bool screenshot(kiosk_gfx *g, const kiosk *k)
     bool ok = SDL_RenderReadPixels(g->ren, NULL, SDL_PIXELFORMAT_RGB24, rgb, g->w * 3) == 0;
     if (ok) {
         char path[1400];
-        snprintf(path, sizeof path, "%s/%04u-%s.png", g->shot_dir, g->shot_no,
-                 kiosk_screen_name(k->screen));
+        snprintf(path, sizeof path, "%s/%04u-%s.png", g->shot_dir, g->shot_no, name);
         ok = write_png(path, rgb, g->w, g->h);
         if (!ok)
             fprintf(stderr, "tessera-kiosk: %s: the screenshot could not be written\n", path);
@@ -658,7 +759,12 @@ bool gfx_draw(kiosk_gfx *g, const kiosk *k)
     i18n_set_language(k->lang);
     g->lang_label = (SDL_Rect){0, 0, 0, 0}; /* only the idle screen has one */
     switch (k->screen) {
-    case SCREEN_IDLE: draw_idle(g, k); break;
+    case SCREEN_IDLE:
+        if (idle_kind_of(k) == IDLE_PREVIEW)
+            draw_preview(g, k);
+        else
+            draw_idle(g, k);
+        break;
     case SCREEN_VERDICT: draw_verdict(g, k); break;
     case SCREEN_DETAILS: draw_details(g, k); break;
     case SCREEN_PIN: draw_pin(g, k); break;
@@ -673,10 +779,13 @@ bool gfx_draw(kiosk_gfx *g, const kiosk *k)
         adm = 1 + k->admin.pin_len * 8 + (k->admin.msg != NULL) * 2 + (k->admin.locked ? 4 : 0) +
               (unsigned long)k->lang * 1000 + (k->admin.result[0] ? 10000 : 0) +
               (k->admin.result_ok ? 20000 : 0);
+    else if (k->screen == SCREEN_IDLE)
+        adm = idle_kind_of(k); /* the preview, or no camera: a new shot */
     bool new_screen = !g->shot_any || g->shot_screen != k->screen ||
                       g->shot_verdicts != k->verdicts || g->shot_admin != adm;
     if (g->shot_dir && new_screen) {
-        ok = screenshot(g, k);
+        bool preview = k->screen == SCREEN_IDLE && idle_kind_of(k) == IDLE_PREVIEW;
+        ok = screenshot(g, preview ? "preview" : kiosk_screen_name(k->screen));
         g->shot_any = true;
         g->shot_screen = k->screen;
         g->shot_verdicts = k->verdicts;

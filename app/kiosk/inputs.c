@@ -2,7 +2,8 @@
  * inputs.c: where credential texts come from. A texts file (one a line),
  * a folder of images (scanned with the scanner), both played one every
  * --pace ms; a handheld scanner that types like a keyboard (Enter ends a
- * text); SDL's quit, taps and keys. Everything read goes into the queue;
+ * text); a camera (its frames kept for the preview and scanned); SDL's
+ * quit, taps and keys. Everything read goes into the queue;
  * nothing here judges or draws.
  */
 #include <stdlib.h>
@@ -11,6 +12,25 @@
 #include <SDL.h>
 
 #include "kiosk.h"
+
+bool kiosk_has_camera(const kiosk *k)
+{
+    return k->camera_path || k->camera_frames;
+}
+
+/* Opens the camera; on failure the kiosk runs on and says so (once on
+ * stderr, and on the idle screen until it is back). */
+static void camera_open(kiosk *k)
+{
+    char err[1400];
+    k->camera = frame_open(k->camera_path ? k->camera_path : k->camera_frames, err, sizeof err);
+    if (!k->camera && !k->camera_lost)
+        fprintf(stderr, "tessera-kiosk: %s; the camera is tried again every second\n", err);
+    if (!k->camera) {
+        k->camera_lost = true;
+        k->dirty = true;
+    }
+}
 
 bool inputs_open(kiosk *k)
 {
@@ -57,7 +77,22 @@ bool inputs_open(kiosk *k)
             }
         }
     }
-    k->sources_done = !k->texts && !k->frames;
+    if (k->camera_frames) {
+        /* a folder played as a camera is a file input: missing, it is an error */
+        char err[1400];
+        k->camera = frame_open(k->camera_frames, err, sizeof err);
+        if (!k->camera) {
+            fprintf(stderr, "tessera-kiosk: %s\n", err);
+            return false;
+        }
+    } else if (k->camera_path) {
+        camera_open(k);
+    }
+    k->sources_done = !k->texts && !k->frames && !kiosk_has_camera(k);
+    /* a camera never ends; with --exit-when-done, one that is not there
+     * is shown once and the run ends */
+    if (k->camera_lost && k->exit_when_done)
+        k->sources_done = true;
     return true;
 }
 
@@ -100,6 +135,12 @@ void inputs_close(kiosk *k)
         frame_close(k->frames);
     if (k->scan)
         scanner_free(k->scan);
+    if (k->camera)
+        frame_close(k->camera);
+    k->camera = NULL;
+    free(k->preview);
+    k->preview = NULL;
+    k->preview_cap = 0;
     if (k->scanner_path && k->scanner_fd >= 0)
         wedge_close(k->scanner_fd);
     k->scanner_fd = -1;
@@ -134,6 +175,16 @@ static bool next_text(kiosk *k)
     return false;
 }
 
+/* The first MC1 text of a scan (a second code beside the badge's, a link
+ * or a logo, is not taken), else the first code; -1 with none. */
+static int pick_code(const scan_result *res, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (res->len[i] >= 4 && SDL_strncasecmp(res->text[i], "MC1:", 4) == 0)
+            return i;
+    return n > 0 ? 0 : -1;
+}
+
 /* The next image; false at the end of the folder. An image with no code
  * (or that cannot be decoded) gives no verdict: a camera sees nothing most
  * of the time. */
@@ -154,22 +205,124 @@ static bool next_frame(kiosk *k)
     const char *slash = strrchr(name, '/');
     if (slash)
         name = slash + 1;
-    /* the credential's code: the first MC1 text, so that a second code
-     * beside it (a link, a logo) is not taken; else the first code */
-    int pick = -1;
-    for (int i = 0; i < n; i++)
-        if (res.len[i] >= 4 && SDL_strncasecmp(res.text[i], "MC1:", 4) == 0) {
-            pick = i;
-            break;
-        }
-    if (pick < 0 && n > 0)
-        pick = 0;
+    int pick = pick_code(&res, n);
     if (pick >= 0)
         kiosk_enqueue(k, res.text[pick], res.len[pick], name);
     else
         fprintf(stderr, "tessera-kiosk: %s: no QR code found\n", name);
     memset(&res, 0, sizeof res);
     return true;
+}
+
+/* Keeps the frame for the preview; a new one is drawn on the idle screen. */
+static void keep_preview(kiosk *k, const grey_frame *f)
+{
+    size_t need = (size_t)f->width * (size_t)f->height;
+    if (need > k->preview_cap) {
+        uint8_t *p = realloc(k->preview, need);
+        if (!p)
+            return;
+        k->preview = p;
+        k->preview_cap = need;
+    }
+    for (int y = 0; y < f->height; y++)
+        memcpy(k->preview + (size_t)y * (size_t)f->width, f->grey + (size_t)y * (size_t)f->stride,
+               (size_t)f->width);
+    k->preview_w = f->width;
+    k->preview_h = f->height;
+    k->preview_seq++;
+    if (k->screen == SCREEN_IDLE)
+        k->dirty = true;
+}
+
+/* Scans a camera frame; the scanner's region of interest is the guide's,
+ * so it is made again when the frame size changes. */
+static void scan_camera_frame(kiosk *k, const grey_frame *f)
+{
+    /* while staff use admin, or inputs wait, frames are only shown */
+    if (k->screen >= SCREEN_PIN || k->q_count > 0)
+        return;
+    if (!k->scan || k->scan_w != f->width || k->scan_h != f->height) {
+        if (k->scan)
+            scanner_free(k->scan);
+        int rw = f->width * CAMERA_ROI_PCT / 100, rh = f->height * CAMERA_ROI_PCT / 100;
+        scan_options opt = {(f->width - rw) / 2, (f->height - rh) / 2, rw, rh, true, true};
+        k->scan = scanner_new(&opt);
+        k->scan_w = f->width;
+        k->scan_h = f->height;
+        if (!k->scan) {
+            fputs("tessera-kiosk: the scanner could not start\n", stderr);
+            return;
+        }
+    }
+    static scan_result res; /* 32 KB: off the stack */
+    memset(&res, 0, sizeof res);
+    int n = scanner_scan(k->scan, f, &res);
+    int pick = pick_code(&res, n);
+    if (pick >= 0) {
+        const char *name = f->name ? f->name : "camera";
+        const char *slash = strrchr(name, '/');
+        kiosk_enqueue(k, res.text[pick], res.len[pick], slash ? slash + 1 : name);
+    }
+    memset(&res, 0, sizeof res);
+}
+
+static void set_camera_lost(kiosk *k, bool lost)
+{
+    if (lost == k->camera_lost)
+        return;
+    k->camera_lost = lost;
+    if (lost)
+        fputs("tessera-kiosk: the camera is not available; trying again\n", stderr);
+    if (k->screen == SCREEN_IDLE)
+        k->dirty = true;
+}
+
+/* The camera's next frame, when one is ready. A lost camera is tried
+ * again every CAMERA_RETRY_MS (frame_next reopens it); with no frame ready
+ * the loop waits CAMERA_AGAIN_MS. A folder played as a camera loops, at
+ * the pace. */
+static void poll_camera(kiosk *k, uint32_t now_ms)
+{
+    if (!k->camera) {
+        camera_open(k);
+        if (!k->camera) {
+            k->next_input_ms = now_ms + CAMERA_RETRY_MS;
+            return;
+        }
+    }
+    grey_frame f;
+    frame_result r = frame_next(k->camera, &f);
+    switch (r) {
+    case FRAME_OK:
+        set_camera_lost(k, false);
+        keep_preview(k, &f);
+        scan_camera_frame(k, &f);
+        k->next_input_ms = now_ms + (k->camera_frames ? k->pace_ms : 0);
+        break;
+    case FRAME_END:
+        /* played once with --exit-when-done, else from the start again */
+        if (k->exit_when_done) {
+            k->sources_done = true;
+        } else {
+            frame_close(k->camera);
+            k->camera = NULL;
+            k->next_input_ms = now_ms + k->pace_ms;
+        }
+        break;
+    case FRAME_AGAIN:
+        k->next_input_ms = now_ms + CAMERA_AGAIN_MS;
+        break;
+    case FRAME_LOST:
+        set_camera_lost(k, true);
+        if (k->exit_when_done)
+            k->sources_done = true;
+        k->next_input_ms = now_ms + CAMERA_RETRY_MS;
+        break;
+    case FRAME_BAD:
+        k->next_input_ms = now_ms + (k->camera_frames ? k->pace_ms : CAMERA_AGAIN_MS);
+        break;
+    }
 }
 
 uint32_t inputs_due_in(const kiosk *k, uint32_t now_ms)
@@ -237,6 +390,10 @@ void inputs_poll(kiosk *k, uint32_t now_ms)
     }
     if (k->sources_done || inputs_due_in(k, now_ms) > 0)
         return;
+    if (kiosk_has_camera(k)) {
+        poll_camera(k, now_ms);
+        return;
+    }
     bool more = k->texts ? next_text(k) : next_frame(k);
     if (more)
         k->next_input_ms = now_ms + k->pace_ms;

@@ -34,7 +34,8 @@ static void *(*volatile wipe)(void *, int, size_t) = memset;
 
 static void usage(FILE *out)
 {
-    fputs("Usage: tessera-kiosk [--state DIR] [--texts FILE | --frames DIR] [--pace MS]\n"
+    fputs("Usage: tessera-kiosk [--state DIR] [--texts FILE | --frames DIR | --camera DEV |\n"
+          "         --camera-frames DIR] [--pace MS] [--run-ms MS]\n"
           "         [--verdict-ms MS] [--details] [--screenshot-dir DIR] [--exit-when-done]\n"
           "         [--volume 0-100] [--mute] [--config FILE] [--lang en|es|fr|de]\n"
           "         [--scanner DEV|auto] [--width W] [--height H] [--window] [--at T]\n"
@@ -42,6 +43,12 @@ static void usage(FILE *out)
           "       tessera-kiosk --print-config | --hash-pin < PIN\n"
           "Shows a verdict for each credential read: from FILE (one text a line), from the\n"
           "images in DIR, or typed by a handheld scanner (Enter ends a text).\n"
+          "--camera DEV reads a V4L2 camera (/dev/video0) and shows it on the idle screen;\n"
+          "a Raspberry Pi CSI camera goes through libcamera's V4L2 compatibility layer:\n"
+          "  libcamerify tessera-kiosk --camera /dev/video0 ...\n"
+          "A camera that is not there is said on screen and tried again every second.\n"
+          "--camera-frames DIR plays the images in DIR as a camera, one every --pace MS,\n"
+          "looping (played once with --exit-when-done). --run-ms MS ends the run after MS.\n"
           "T is Unix seconds or YYYY-MM-DD (UTC); without --at, the system clock.\n"
           "--lang overrides the settings file's language; on screen, L or a tap on the\n"
           "language label cycles English, Spanish, French, German.\n"
@@ -146,6 +153,13 @@ static int parse_options(kiosk *k, int argc, char **argv)
             k->texts_path = v;
         } else if (strcmp(o, "--frames") == 0) {
             k->frames_dir = v;
+        } else if (strcmp(o, "--camera") == 0) {
+            k->camera_path = v;
+        } else if (strcmp(o, "--camera-frames") == 0) {
+            k->camera_frames = v;
+        } else if (strcmp(o, "--run-ms") == 0) {
+            if (!parse_ms(v, &k->run_ms))
+                goto bad;
         } else if (strcmp(o, "--usb-mount") == 0) {
             k->admin.usb_mount = v;
         } else if (strcmp(o, "--keys") == 0) {
@@ -191,8 +205,10 @@ static int parse_options(kiosk *k, int argc, char **argv)
         fprintf(stderr, "tessera-kiosk: %s: '%s' is not a good value\n", o, v);
         return EXIT_USAGE;
     }
-    if (k->texts_path && k->frames_dir) {
-        fputs("tessera-kiosk: give --texts or --frames, not both\n", stderr);
+    if ((k->texts_path != NULL) + (k->frames_dir != NULL) + (k->camera_path != NULL) +
+            (k->camera_frames != NULL) > 1) {
+        fputs("tessera-kiosk: give one of --texts, --frames, --camera, --camera-frames\n",
+              stderr);
         return EXIT_USAGE;
     }
     return 0;
@@ -415,6 +431,8 @@ static void update(kiosk *k, uint32_t now_ms)
         kiosk_wipe_verdict(k);
         kiosk_set_screen(k, SCREEN_IDLE, now_ms);
     }
+    if (k->run_ms && now_ms - k->start_ms >= k->run_ms)
+        k->running = false;
     if (k->exit_when_done && k->sources_done && admin_keys_done(k) && k->q_count == 0 &&
         k->screen == SCREEN_IDLE && !k->dirty)
         k->running = false;
@@ -450,6 +468,12 @@ static uint32_t wait_ms(const kiosk *k, uint32_t now_ms)
     uint32_t adm = admin_due_in(k, now_ms);
     if (adm < w)
         w = adm;
+    if (k->run_ms) {
+        uint32_t ran = now_ms - k->start_ms;
+        uint32_t left = ran >= k->run_ms ? 0 : k->run_ms - ran;
+        if (left < w)
+            w = left;
+    }
     if (k->screen == SCREEN_VERDICT || k->screen == SCREEN_DETAILS) {
         uint32_t shown = now_ms - k->screen_since_ms;
         uint32_t left = shown >= k->verdict_ms ? 0 : k->verdict_ms - shown;
@@ -631,7 +655,9 @@ int main(int argc, char **argv)
     unsigned sounded = 0;
 
     uint32_t start = SDL_GetTicks();
-    k->next_input_ms = start + k->pace_ms;
+    k->start_ms = start;
+    /* a camera is read from the start; files one pace in */
+    k->next_input_ms = start + (k->camera_path ? 0 : k->pace_ms);
     k->now = wall_now(k);
     k->clock_behind = !k->have_at && k->now < k->floor;
     k->screen_since_ms = start;

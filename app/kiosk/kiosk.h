@@ -9,6 +9,14 @@
  * holder's data can be wiped (memset) when the verdict leaves the screen;
  * the verifier's own buffers are wiped at the same time.
  *
+ * A camera (--camera /dev/videoN, or --camera-frames DIR: a folder played
+ * as one) turns the idle screen into a live preview: the latest frame is
+ * kept here (preview), every frame the loop keeps up with goes to the
+ * scanner (region of interest: the centre CAMERA_ROI_PCT of the frame,
+ * where the guide is drawn), and a code found is queued like a text. A
+ * camera that cannot be opened or is lost is said on the idle screen and
+ * tried again every CAMERA_RETRY_MS; it never ends the process.
+ *
  * Does not: record check-ins, play sounds, drive GPIO (later modes).
  */
 #ifndef TESS_KIOSK_H
@@ -42,6 +50,12 @@
 /* The same credential read again within this time counts once. */
 #define K_DEDUP_MS 5000u
 #define K_DEDUP_SLOTS 8
+/* The camera: the scanner looks at the centre of the frame (a badge held
+ * at the guide), a lost camera is tried again once a second, and with no
+ * frame ready the loop waits a few ms rather than spin. */
+#define CAMERA_ROI_PCT 60
+#define CAMERA_RETRY_MS 1000u
+#define CAMERA_AGAIN_MS 5u
 
 typedef enum {
     SCREEN_IDLE = 0,
@@ -115,6 +129,16 @@ typedef struct kiosk {
     wedge_decoder wedge;
     char keys[K_TEXT];           /* a handheld scanner typing, up to Enter */
     size_t keys_len;
+    /* the camera: --camera DEV, or --camera-frames DIR (looped; played
+     * once with --exit-when-done) */
+    const char *camera_path, *camera_frames;
+    frame_source *camera;        /* NULL: not open (tried again) */
+    bool camera_lost;            /* said on the idle screen */
+    int scan_w, scan_h;          /* the frame size the scanner's roi is for */
+    uint8_t *preview;            /* the latest frame, grey, preview_w wide */
+    size_t preview_cap;
+    int preview_w, preview_h;
+    unsigned preview_seq;        /* counts frames kept: a new one is drawn */
 
     /* the input queue: a ring */
     kiosk_input queue[K_QUEUE];
@@ -136,6 +160,7 @@ typedef struct kiosk {
     unsigned shot_no;
     bool running;
     int exit_code;
+    uint32_t start_ms, run_ms;   /* --run-ms: the run ends after run_ms (0: never) */
 
     /* admin: the PIN screen, the admin screens, the --keys script */
     kiosk_admin admin;
@@ -158,6 +183,8 @@ void inputs_poll(kiosk *k, uint32_t now_ms);
 /* Milliseconds until inputs_poll has something to read (UINT32_MAX: never). */
 uint32_t inputs_due_in(const kiosk *k, uint32_t now_ms);
 bool kiosk_enqueue(kiosk *k, const char *text, size_t len, const char *name);
+/* True with --camera or --camera-frames. */
+bool kiosk_has_camera(const kiosk *k);
 /* A tap or key on the verdict screen: the details (or back to idle). */
 void kiosk_tap(kiosk *k, uint32_t now_ms);
 

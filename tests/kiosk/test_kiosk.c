@@ -425,17 +425,136 @@ static void test_frames(void **st)
     free(text);
 }
 
+/* A screenshot's pixels (RGB, 640 x 400); the caller frees. */
+static uint8_t *read_shot(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    png_image im;
+    memset(&im, 0, sizeof im);
+    im.version = PNG_IMAGE_VERSION;
+    assert_true(png_image_begin_read_from_file(&im, path));
+    im.format = PNG_FORMAT_RGB;
+    uint8_t *buf = malloc(PNG_IMAGE_SIZE(im));
+    assert_non_null(buf);
+    assert_true(png_image_finish_read(&im, NULL, buf, 0, NULL));
+    assert_int_equal(im.width, 640);
+    assert_int_equal(im.height, 400);
+    return buf;
+}
+
+/* Pixels within a few levels of (r, g, b). */
+static size_t count_colour(const uint8_t *rgb, int r, int g, int b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < 640u * 400u; i++) {
+        const uint8_t *p = rgb + i * 3;
+        n += abs(p[0] - r) <= 6 && abs(p[1] - g) <= 6 && abs(p[2] - b) <= 6;
+    }
+    return n;
+}
+
+/* --camera-frames: an empty scene, then the same badge in two frames,
+ * played once as a camera. The preview shows the frame (not the idle
+ * ground); the badge held over two frames gives one verdict. */
+static void test_camera_frames(void **st)
+{
+    char *text = issue("Ada Lovelace", "2027-01-01", true);
+    char frames[512];
+    snprintf(frames, sizeof frames, "%s/camframes", dir);
+    assert_int_equal(mkdir(frames, 0755), 0);
+    result q;
+    /* a wide quiet zone: the code sits in the centre the scanner looks at */
+    TESSERA(&q, "qr", "--png", "camframes/1-badge.png", "--scale", "3", "--margin", "40", text);
+    free(q.out);
+    TESSERA(&q, "qr", "--png", "camframes/2-badge.png", "--scale", "3", "--margin", "40", text);
+    free(q.out);
+    /* the empty scene: light grey, the badge frame's size */
+    char path[600];
+    snprintf(path, sizeof path, "%s/1-badge.png", frames);
+    png_image im;
+    memset(&im, 0, sizeof im);
+    im.version = PNG_IMAGE_VERSION;
+    assert_true(png_image_begin_read_from_file(&im, path));
+    png_image_free(&im);
+    uint8_t *grey = malloc((size_t)im.width * im.height);
+    assert_non_null(grey);
+    memset(grey, 0xc0, (size_t)im.width * im.height);
+    im.format = PNG_FORMAT_GRAY;
+    snprintf(path, sizeof path, "%s/0-empty.png", frames);
+    assert_true(png_image_write_to_file(&im, path, 0, grey, 0, NULL));
+    free(grey);
+
+    result r = kiosk("--camera-frames", "camframes", "shots-cam", "2026-06-01");
+    assert_int_equal(r.code, 0);
+    size_t n;
+    cJSON **v = lines(&r, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(jstr(v[0], "verdict"), "valid");
+    assert_string_equal(jstr(v[0], "input"), "1-badge.png");
+    cJSON_Delete(v[0]);
+    char names[8][300];
+    assert_int_equal(shots("shots-cam", "verdict", names, 8), 1);
+    assert_true(shots("shots-cam", "preview", names, 8) >= 1);
+    /* the first preview is the empty scene: its grey fills the middle */
+    uint8_t *rgb = read_shot(names[0]);
+    size_t navy = count_colour(rgb, 0x10, 0x1c, 0x2c), scene = count_colour(rgb, 0xc0, 0xc0, 0xc0);
+    if (navy > 640u * 400u * 3 / 4 || scene < 640u * 400u / 4)
+        fail_msg("%s: %zu pixels of the idle ground, %zu of the frame", names[0], navy, scene);
+    const uint8_t *mid = rgb + ((size_t)200 * 640 + 320) * 3;
+    assert_true(abs(mid[0] - 0xc0) <= 6 && abs(mid[1] - 0xc0) <= 6 && abs(mid[2] - 0xc0) <= 6);
+    free(rgb);
+    free(r.out);
+    free(text);
+}
+
+/* --camera with no such camera: the kiosk starts, says so on the idle
+ * screen (in the warning colour), and with --exit-when-done ends once it
+ * was shown. */
+static void test_camera_missing(void **st)
+{
+    char shot_path[512];
+    snprintf(shot_path, sizeof shot_path, "%s/shots-nocam", dir);
+    assert_int_equal(mkdir(shot_path, 0755), 0);
+    const char *argv[] = {kiosk_bin, "--state", "state", "--camera", "/dev/video99",
+                          "--exit-when-done", "--screenshot-dir", "shots-nocam", "--at",
+                          "2026-06-01", "--window", "--width", "640", "--height", "400", NULL};
+    result r;
+    run(&r, argv);
+    assert_int_equal(r.code, 0);
+    assert_int_equal(r.len, 0);
+    char names[4][300];
+    assert_int_equal(shots("shots-nocam", "idle", names, 4), 1);
+    assert_int_equal(shots("shots-nocam", "preview", names + 1, 3), 0);
+    uint8_t *rgb = read_shot(names[0]);
+    size_t warn = count_colour(rgb, 0xff, 0xc1, 0x4d);
+    if (warn < 500)
+        fail_msg("%s: %zu pixels say the camera is missing", names[0], warn);
+    free(rgb);
+    free(r.out);
+
+    /* --run-ms ends a run that has no end of its own */
+    const char *argv2[] = {kiosk_bin, "--state", "state", "--camera", "/dev/video99", "--run-ms",
+                           "300", "--at", "2026-06-01", "--window", "--width", "640",
+                           "--height", "400", NULL};
+    run(&r, argv2);
+    assert_int_equal(r.code, 0);
+    free(r.out);
+}
+
 /* What is missing is said on stderr, exit 2, no window. */
 static void test_missing_inputs(void **st)
 {
-    const char *cases[][6] = {
+    const char *cases[][7] = {
         {"--state", "no-such-state", "--texts", "texts.txt", NULL},
         {"--state", "state", "--texts", "no-such-file.txt", NULL},
         {"--state", "state", "--frames", "no-such-folder", NULL},
         {"--state", "state", "--pace", "soon", NULL},
+        {"--state", "state", "--camera-frames", "no-such-folder", NULL},
+        {"--state", "state", "--camera", "/dev/video99", "--texts", "texts.txt", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const char *argv[8] = {kiosk_bin};
+        const char *argv[9] = {kiosk_bin};
         for (size_t j = 0; cases[i][j]; j++)
             argv[j + 1] = cases[i][j];
         result r;
@@ -461,6 +580,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_stale_is_amber),
         cmocka_unit_test(test_config_policy),
         cmocka_unit_test(test_frames),
+        cmocka_unit_test(test_camera_frames),
+        cmocka_unit_test(test_camera_missing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
