@@ -60,29 +60,7 @@ static void print_json(const tess_verdict *v)
     json j;
     json_init(&j, stdout);
     json_obj(&j);
-    json_key(&j, "verdict");
-    json_str(&j, v->reason == TESS_OK ? "valid" : "invalid");
-    json_key(&j, "reason");
-    json_str(&j, tess_reason(v->reason));
-    json_key(&j, "warnings");
-    json_arr(&j);
-    if (v->warnings & TESS_WARN_TRUST_STALE)
-        json_str(&j, "trust_stale");
-    if (v->warnings & TESS_WARN_CLOCK_UNCERTAIN)
-        json_str(&j, "clock_uncertain");
-    json_end_arr(&j);
-    json_key(&j, "judged_at");
-    json_u64(&j, v->judged_at);
-    json_key(&j, "credential");
-    if (v->has_cred)
-        json_credential(&j, &v->cred);
-    else
-        json_null(&j);
-    json_key(&j, "issuer");
-    if (v->has_cred)
-        json_issuer(&j, &v->issuer);
-    else
-        json_null(&j);
+    json_verdict_fields(&j, v);
     json_end_obj(&j);
     json_done(&j);
 }

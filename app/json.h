@@ -9,6 +9,7 @@
 
 #include "tessera/tess_bundle.h"
 #include "tessera/tess_cred.h"
+#include "tessera/tess_verify.h"
 
 /* Writes JSON with commas placed for the caller; nesting up to 32. */
 typedef struct {
@@ -39,6 +40,10 @@ void json_done(json *j);   /* newline */
 
 /* The decoded fields of a credential, as an object. */
 void json_credential(json *j, const tess_credential *cr);
+/* The members of a verdict in an open object: verdict, reason, warnings,
+ * judged_at, credential and issuer (null until the signature held), as
+ * `tessera verify --json` and the kiosk print them. */
+void json_verdict_fields(json *j, const tess_verdict *v);
 /* An issuer entry of the bundle, as an object. */
 void json_issuer(json *j, const tess_issuer *is);
 
