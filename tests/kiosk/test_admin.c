@@ -24,81 +24,15 @@
 
 #include <cjson/cJSON.h>
 #include <cmocka.h>
+
+#include "kiosk_harness.h"
 #include <dirent.h>
 
 static const char *kiosk_bin, *tessera_bin;
 static char dir[256];
 
-#define MAX_OUT (1u << 20)
-typedef struct {
-    int code;         /* exit code, or -1 killed */
-    char *out;        /* stdout, NUL-terminated */
-    size_t len;
-} result;
-
-/* Runs argv (NULL-terminated) in dir with stdout captured; killed after
- * 60 s (an SDL program that hangs must not hang the suite). */
-static void run(result *r, const char *const *argv)
-{
-    int fd[2];
-    assert_int_equal(pipe(fd), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        close(fd[1]);
-        if (chdir(dir) != 0)
-            _exit(127);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    close(fd[1]);
-    fcntl(fd[0], F_SETFL, O_NONBLOCK);
-    r->out = calloc(1, MAX_OUT);
-    r->len = 0;
-    assert_non_null(r->out);
-    time_t deadline = time(NULL) + 60;
-    int status = 0;
-    bool done = false;
-    for (;;) {
-        ssize_t n = read(fd[0], r->out + r->len, MAX_OUT - 1 - r->len);
-        if (n > 0) {
-            r->len += (size_t)n;
-            continue;
-        }
-        if (n == 0 && done)
-            break;
-        if (!done && waitpid(pid, &status, WNOHANG) == pid)
-            done = true;
-        if (!done && time(NULL) > deadline) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            done = true;
-        }
-        if (n < 0 && errno == EAGAIN) {
-            if (done)
-                break;
-            struct timespec ts = {0, 5000000};
-            nanosleep(&ts, NULL);
-        } else if (n < 0 && errno != EINTR) {
-            break;
-        }
-    }
-    close(fd[0]);
-    r->out[r->len] = '\0';
-    r->code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static void put_file(const char *name, const char *text)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    assert_int_equal(fclose(f), 0);
-}
+#define run(r, argv) kh_run(dir, (r), (argv))
+#define put_file(name, text) kh_put_file(dir, (name), (text))
 
 
 #define PIN "2468"

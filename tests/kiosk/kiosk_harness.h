@@ -1,0 +1,20 @@
+/* kiosk_harness.h: what the kiosk's tests share: running a program in a
+ * test folder with its output captured, and writing files there. */
+#ifndef TESS_KIOSK_HARNESS_H
+#define TESS_KIOSK_HARNESS_H
+
+#include <stddef.h>
+
+#define MAX_OUT (1u << 20)
+typedef struct {
+    int code;         /* exit code, or -1 killed */
+    char *out;        /* stdout, NUL-terminated */
+    size_t len;
+} result;
+
+/* Runs argv (NULL-terminated) in dir with stdout captured; killed after
+ * 60 s (an SDL program that hangs must not hang the suite). */
+void kh_run(const char *dir, result *r, const char *const *argv);
+void kh_put_file(const char *dir, const char *name, const char *text);
+
+#endif
