@@ -77,6 +77,8 @@ struct frame_source {
     mmap_buf bufs[V4L2_BUFFERS];
     unsigned n_bufs;
     bool streaming;
+    int wait_ms;            /* the most frame_next waits for a frame */
+    uint64_t last_frame_us; /* when the camera last gave one (or started) */
 };
 
 static uint64_t now_us(void)
@@ -458,9 +460,12 @@ static bool v4l2_start(frame_source *s, char *err, size_t cap)
         return false;
     }
     s->streaming = true;
+    s->last_frame_us = now_us();
     return true;
 }
 
+/* Waits up to s->wait_ms for a frame. No frame for FRAME_STALL_MS since
+ * the last one (or since streaming started) is a stall: FRAME_LOST. */
 static frame_result v4l2_frame(frame_source *s, grey_frame *f)
 {
     if (s->fd < 0)
@@ -468,12 +473,16 @@ static frame_result v4l2_frame(frame_source *s, grey_frame *f)
     fd_set fds;
     FD_ZERO(&fds);
     FD_SET(s->fd, &fds);
-    struct timeval tv = {FRAME_STALL_MS / 1000, (FRAME_STALL_MS % 1000) * 1000};
+    struct timeval tv = {s->wait_ms / 1000, (s->wait_ms % 1000) * 1000};
     int r = select(s->fd + 1, &fds, NULL, NULL, &tv);
     if (r == -1 && errno == EINTR)
         return FRAME_AGAIN;
-    if (r <= 0)
-        return FRAME_LOST; /* stalled (timeout) or the descriptor is gone */
+    if (r < 0)
+        return FRAME_LOST; /* the descriptor is gone */
+    if (r == 0)
+        return now_us() - s->last_frame_us >= (uint64_t)FRAME_STALL_MS * 1000u ? FRAME_LOST
+                                                                             : FRAME_AGAIN;
+    s->last_frame_us = now_us();
     struct v4l2_buffer b;
     memset(&b, 0, sizeof b);
     b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
@@ -532,6 +541,7 @@ frame_source *frame_open(const char *spec, char *err, size_t cap)
         return NULL;
     }
     s->fd = -1;
+    s->wait_ms = FRAME_STALL_MS;
     if (strncmp(spec, "raw:", 4) == 0) {
         int w = 0, h = 0, used = 0;
         if (sscanf(spec + 4, "%dx%d:%n", &w, &h, &used) != 2 || used == 0 || w <= 0 || h <= 0 ||
@@ -618,6 +628,12 @@ frame_result frame_next(frame_source *s, grey_frame *f)
     }
     }
     return FRAME_END;
+}
+
+void frame_set_wait(frame_source *s, int wait_ms)
+{
+    if (s)
+        s->wait_ms = wait_ms < 0 ? 0 : wait_ms > FRAME_STALL_MS ? FRAME_STALL_MS : wait_ms;
 }
 
 void frame_close(frame_source *s)

@@ -39,6 +39,11 @@ typedef struct frame_source frame_source;
  * message in err on failure. */
 frame_source *frame_open(const char *spec, char *err, size_t cap);
 frame_result frame_next(frame_source *s, grey_frame *f);
+/* How long frame_next waits for a camera's frame before FRAME_AGAIN, in ms
+ * (0: only look; default and most 2000). A camera that gives no frame for
+ * 2 s is FRAME_LOST whatever the wait. A loop that must keep drawing waits
+ * a few ms at a time. Files and folders never wait. */
+void frame_set_wait(frame_source *s, int wait_ms);
 void frame_close(frame_source *s);
 
 /* Decoders for a buffer in memory (tests, cameras): a new grey image the

@@ -557,13 +557,25 @@ static void draw_details(kiosk_gfx *g, const kiosk *k)
         snprintf(exp, sizeof exp, "%s", _("no expiry"));
     if (s->has_eqf)
         snprintf(eqf, sizeof eqf, _("Level %llu"), (unsigned long long)s->eqf);
+    /* The badge's own words are shown as written, never translated: say
+     * in which language they are ("Deutsch", or the tag as given). */
+    char lang[K_LANG + 64] = "";
+    if (s->lang[0]) {
+        const char *name = i18n_tag_name(s->lang);
+        snprintf(lang, sizeof lang, "%s", name ? name : s->lang);
+    }
     const struct { const char *label, *value; } rows[] = {
         {_("Holder"), s->holder},    {_("Badge"), s->title},  {_("Awarded by"), s->awarder},
         {_("Signed by"), s->issuer}, {_("Issued"), iat},      {_("Expires"), exp},
-        {_("Skills"), skills},       {_("EQF"), eqf},
+        {_("Skills"), skills},       {_("EQF"), eqf},         {_("Language"), lang},
     };
     int y = band_h + h / 30, lx = w / 20, vx = w * 30 / 100, vw = w - vx - w / 20;
+    size_t shown = 0;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        shown += rows[i].value[0] != '\0';
     int row_h = h / 12;
+    if (shown && y + (int)shown * row_h > h - h / 50)
+        row_h = (h - h / 50 - y) / (int)shown;
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         if (!rows[i].value[0])
             continue;
@@ -780,7 +792,8 @@ bool gfx_draw(kiosk_gfx *g, const kiosk *k)
               (unsigned long)k->lang * 1000 + (k->admin.result[0] ? 10000 : 0) +
               (k->admin.result_ok ? 20000 : 0);
     else if (k->screen == SCREEN_IDLE)
-        adm = idle_kind_of(k); /* the preview, or no camera: a new shot */
+        /* the preview, no camera, or a language tapped: a new shot */
+        adm = idle_kind_of(k) + (unsigned long)k->lang * 1000;
     bool new_screen = !g->shot_any || g->shot_screen != k->screen ||
                       g->shot_verdicts != k->verdicts || g->shot_admin != adm;
     if (g->shot_dir && new_screen) {

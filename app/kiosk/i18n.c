@@ -5,6 +5,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "i18n.h"
 
@@ -97,4 +98,19 @@ bool i18n_parse(const char *s, kiosk_language *out)
             return true;
         }
     return false;
+}
+
+const char *i18n_tag_name(const char *tag)
+{
+    if (!tag || !tag[0])
+        return NULL;
+    const kiosk_language all[] = {LANG_EN, LANG_ES, LANG_FR, LANG_DE};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        const char *c = i18n_code(all[i]);
+        size_t n = strlen(c);
+        /* "fr" or "fr-CA", any case; never "fra" or "fr_x" */
+        if (strncasecmp(tag, c, n) == 0 && (tag[n] == '\0' || tag[n] == '-'))
+            return i18n_native_name(all[i]);
+    }
+    return NULL;
 }

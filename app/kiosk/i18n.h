@@ -50,6 +50,9 @@ kiosk_language i18n_next(kiosk_language l);
 const char *i18n_code(kiosk_language l);
 /* The language's own name ("Español"), for the idle screen's label. */
 const char *i18n_native_name(kiosk_language l);
+/* The own name of the language a BCP 47 tag names ("de-AT": "Deutsch"),
+ * for the four the kiosk knows; NULL for any other tag. */
+const char *i18n_tag_name(const char *tag);
 /* Parses en|es|fr|de; false otherwise. */
 bool i18n_parse(const char *s, kiosk_language *out);
 

@@ -29,6 +29,8 @@ static void camera_open(kiosk *k)
     if (!k->camera) {
         k->camera_lost = true;
         k->dirty = true;
+    } else {
+        frame_set_wait(k->camera, CAMERA_WAIT_MS);
     }
 }
 
@@ -279,8 +281,9 @@ static void set_camera_lost(kiosk *k, bool lost)
 }
 
 /* The camera's next frame, when one is ready. A lost camera is tried
- * again every CAMERA_RETRY_MS (frame_next reopens it); with no frame ready
- * the loop waits CAMERA_AGAIN_MS. A folder played as a camera loops, at
+ * again every CAMERA_RETRY_MS (frame_next reopens it). frame_next waits at
+ * most CAMERA_WAIT_MS for a frame, so a stalled camera never holds up the
+ * screen or the other inputs; it is lost after 2 s without a frame. A folder played as a camera loops, at
  * the pace. */
 static void poll_camera(kiosk *k, uint32_t now_ms)
 {
@@ -311,7 +314,8 @@ static void poll_camera(kiosk *k, uint32_t now_ms)
         }
         break;
     case FRAME_AGAIN:
-        k->next_input_ms = now_ms + CAMERA_AGAIN_MS;
+        /* frame_next already waited CAMERA_WAIT_MS: look again next turn */
+        k->next_input_ms = now_ms + (k->camera_frames ? CAMERA_AGAIN_MS : 0);
         break;
     case FRAME_LOST:
         set_camera_lost(k, true);
@@ -345,10 +349,9 @@ static void on_key(kiosk *k, const SDL_KeyboardEvent *e, uint32_t now_ms)
             kiosk_tap(k, now_ms);
         }
     } else if (key == SDLK_ESCAPE) {
-        if (k->window && k->screen == SCREEN_IDLE)
-            k->running = false; /* only on a developer's window */
-        else
-            kiosk_tap(k, now_ms);
+        /* back to idle sooner; only admin (or closing a developer's
+         * window, or SIGTERM) ends the kiosk */
+        kiosk_tap(k, now_ms);
     }
 }
 

@@ -337,6 +337,7 @@ static void judge(kiosk *k, const kiosk_input *in, uint32_t now_ms)
             copy_span(s->skills[i], K_SKILL, cr->skills[i]);
         s->has_eqf = (cr->has & TESS_HAS_EQF) != 0;
         s->eqf = cr->eqf;
+        copy_span(s->lang, sizeof s->lang, cr->lang);
     }
     /* what the screen needs is copied: the verifier's copy goes now */
     wipe(&k->verdict, 0, sizeof k->verdict);

@@ -40,6 +40,8 @@
 #define K_FIELD 160
 #define K_SKILLS 6
 #define K_SKILL 64
+/* A BCP 47 tag as the credential gives it (RFC 5646: 35 is enough). */
+#define K_LANG 36
 #define K_INPUT_NAME 256
 /* Inputs waiting for their verdict: a handheld scanner and the pace never
  * get near it; more are dropped, with a message. */
@@ -56,6 +58,8 @@
 #define CAMERA_ROI_PCT 60
 #define CAMERA_RETRY_MS 1000u
 #define CAMERA_AGAIN_MS 5u
+/* The most one look at the camera blocks the loop (under a 60 Hz frame). */
+#define CAMERA_WAIT_MS 8
 
 typedef enum {
     SCREEN_IDLE = 0,
@@ -86,6 +90,7 @@ typedef struct {
     char skills[K_SKILLS][K_SKILL];
     bool has_eqf;
     uint64_t eqf;
+    char lang[K_LANG];           /* the credential's lang, "" when none */
 } kiosk_shown;
 
 typedef struct {

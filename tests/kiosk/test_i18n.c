@@ -207,6 +207,58 @@ static char *sh(const char *cmd)
     return out;
 }
 
+/* The whole of a file, or NULL. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 20, n = 0, got;
+    char *b = malloc(cap);
+    assert_non_null(b);
+    while ((got = fread(b + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            cap *= 2;
+            b = realloc(b, cap);
+            assert_non_null(b);
+        }
+    }
+    fclose(f);
+    *len = n;
+    return b;
+}
+
+/* The name of the nth (from 0) screenshot in sub/ whose name ends with
+ * suffix ("-verdict.png"), in the order shown; fails when there is none. */
+static void nth_shot(const char *sub, const char *suffix, int nth, char *path, size_t cap)
+{
+    for (unsigned i = 0; i < 100; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%04u%s", i, suffix);
+        snprintf(path, cap, "%s/%s/%s", dir, sub, name);
+        struct stat sb;
+        if (stat(path, &sb) == 0 && nth-- == 0)
+            return;
+    }
+    fail_msg("%s: no screenshot %d ending %s", sub, nth, suffix);
+}
+
+static bool same_file(const char *a, const char *b)
+{
+    size_t na = 0, nb = 0;
+    char *x = slurp(a, &na), *y = slurp(b, &nb);
+    assert_non_null(x);
+    assert_non_null(y);
+    bool same = na == nb && memcmp(x, y, na) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+/* English, Spanish, and English switched to Spanish by a tap on the idle
+ * screen's language label: the JSON lines never change; the screens do,
+ * and the tapped kiosk draws exactly what one started in Spanish draws. */
 static void test_kiosk_spanish(void **st)
 {
     (void)st;
@@ -220,34 +272,50 @@ static void test_kiosk_spanish(void **st)
              "--issued-at 2026-01-01 --publisher 'Test Fleet' --issuer iss.pub "
              "--iss https://academy.example --name 'Example Academy' --out b.tb1 >/dev/null && "
              "$T bundle install --root root.cbor --state state b.tb1 >/dev/null && "
+             "echo 'not a badge' > texts.txt && "
              "$T issue --key iss --iss https://academy.example --holder 'Ada Lovelace' "
              "--title 'Forklift Operator L1' --achievement FORK-L1 --awarder 'Example Academy' "
-             "--iat 2026-02-01 --exp 2026-03-01 | head -n 1 > texts.txt && "
-             "echo 'not a badge' >> texts.txt && mkdir en es",
+             "--iat 2026-02-01 --exp 2026-03-01 --lang de-AT | head -n 1 >> texts.txt && "
+             "printf 'wait 250\\ndown 636 6\\n' > tap.keys && mkdir en es tap",
              tessera_bin);
     free(sh(cmd));
-    char *out[2];
-    const char *langs[2] = {"en", "es"};
-    for (int i = 0; i < 2; i++) {
+    char *out[3];
+    const char *runs[3] = {"en", "es", "tap"};
+    const char *opts[3] = {"--lang en", "--lang es", "--lang en --keys tap.keys"};
+    for (int i = 0; i < 3; i++) {
+        /* the tap comes 250 ms after the first verdict left (pace 500,
+         * shown 60 ms), well before the second at 1000 ms */
         snprintf(cmd, sizeof cmd,
                  "SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy "
-                 "'%s' --state state --texts texts.txt --pace 120 --verdict-ms 60 "
+                 "'%s' --state state --texts texts.txt --pace 500 --verdict-ms 60 "
                  "--exit-when-done --screenshot-dir %s --at 2026-06-01 --window --width 640 "
-                 "--height 400 --lang %s",
-                 kiosk_bin, langs[i], langs[i]);
+                 "--height 400 %s",
+                 kiosk_bin, runs[i], opts[i]);
         out[i] = sh(cmd);
     }
     /* the JSON lines are the same in any language: English reason words */
     assert_string_equal(out[0], out[1]);
+    assert_string_equal(out[0], out[2]);
     assert_non_null(strstr(out[1], "\"reason\": \"expired\""));
     assert_non_null(strstr(out[1], "\"reason\": \"not_mc1\""));
-    char shot[512];
-    struct stat sb;
-    snprintf(shot, sizeof shot, "%s/es/0001-verdict.png", dir);
-    assert_int_equal(stat(shot, &sb), 0);
-    assert_true(sb.st_size > 0);
-    free(out[0]);
-    free(out[1]);
+    char en[512], es[512], tap[512], tap_idle[512], en_idle[512];
+    for (int v = 0; v < 2; v++) {
+        nth_shot("en", "-verdict.png", v, en, sizeof en);
+        nth_shot("es", "-verdict.png", v, es, sizeof es);
+        nth_shot("tap", "-verdict.png", v, tap, sizeof tap);
+        /* Spanish is drawn differently from English */
+        assert_false(same_file(en, es));
+        /* before the tap the kiosk speaks English, after it Spanish */
+        assert_true(same_file(tap, v == 0 ? en : es));
+    }
+    /* the idle screen was shot again in Spanish right after the tap */
+    nth_shot("en", "-idle.png", 0, en_idle, sizeof en_idle);
+    nth_shot("tap", "-idle.png", 2, tap_idle, sizeof tap_idle);
+    assert_false(same_file(en_idle, tap_idle));
+    nth_shot("es", "-idle.png", 0, es, sizeof es);
+    assert_true(same_file(tap_idle, es));
+    for (int i = 0; i < 3; i++)
+        free(out[i]);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);
 }
