@@ -15,7 +15,7 @@ DEB_PACKAGES := build-essential cmake pkg-config \
                 libsdl2-ttf-dev fonts-dejavu-core gettext \
                 clang libclang-rt-14-dev valgrind
 
-.PHONY: all deps configure test asan bench demo fuzz clean
+.PHONY: all deps configure test asan bench soak demo fuzz clean
 
 all: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -55,6 +55,12 @@ bench: deps
 	./$(BUILD)/tess_bench_bundle
 	./$(BUILD)/tess_bench_scan
 	./$(BUILD)/tess_bench_kiosk
+
+# The kiosk for a day of mixed scans, compressed, then its camera path for
+# SOAK_CAMERA_SECONDS: memory and descriptors must stay flat.
+soak: deps
+	$(MAKE) all
+	./$(BUILD)/tess_bench_kiosk --soak $${SOAK_CAMERA_SECONDS:-120}
 
 demo: deps configure
 	cmake --build $(BUILD) -j $(JOBS) --target tessera tessera_kiosk

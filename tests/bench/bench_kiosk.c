@@ -13,9 +13,14 @@
  *      played at --pace 1, target < 150 ms; baseline the same credentials
  *      as texts (no scanning);
  *   4. idle CPU over 3 s, target < 2%.
+ * `tess_bench_kiosk --soak [CAMERA_SECONDS]` (make soak) runs instead a
+ * day of mixed scans (badges, garbage, truncated, forged, oversized),
+ * compressed, and then the camera path for CAMERA_SECONDS (default 120),
+ * sampling memory and open descriptors: both must stay flat.
  *
  * KIOSK_BIN and TESSERA_BIN are set at build time.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -258,7 +263,10 @@ typedef struct {
     long hwm_kb;          /* the largest VmHWM seen */
     size_t rss_every;     /* sample VmRSS every this many lines (0: never) */
     long *rss;
+    long *fds;            /* open descriptors, sampled with rss */
     size_t n_rss;
+    double sample_every_s; /* also sample every this many seconds (0: never) */
+    double next_sample;
     int status;
     bool killed;
 } run_t;
@@ -302,6 +310,32 @@ static double proc_cpu_s(pid_t pid)
     return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* How many descriptors pid has open, or -1. */
+static long proc_fds(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    long n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+static void sample(run_t *r)
+{
+    r->rss = realloc(r->rss, (r->n_rss + 1) * sizeof *r->rss);
+    r->fds = realloc(r->fds, (r->n_rss + 1) * sizeof *r->fds);
+    if (!r->rss || !r->fds)
+        die("out of memory");
+    r->rss[r->n_rss] = proc_status_kb(r->pid, "VmRSS");
+    r->fds[r->n_rss++] = proc_fds(r->pid);
+}
+
 static void spawn(run_t *r, const char *const *argv)
 {
     memset(r, 0, sizeof *r);
@@ -342,12 +376,8 @@ static void on_line(run_t *r, const char *line, double t)
         r->first_valid = valid;
     r->t_line[r->n_lines++] = t;
     r->n_valid += valid;
-    if (r->rss_every && r->n_lines % r->rss_every == 0) {
-        r->rss = realloc(r->rss, (r->n_rss + 1) * sizeof *r->rss);
-        if (!r->rss)
-            die("out of memory");
-        r->rss[r->n_rss++] = proc_status_kb(r->pid, "VmRSS");
-    }
+    if (r->rss_every && r->n_lines % r->rss_every == 0)
+        sample(r);
 }
 
 /* Reads lines until the kiosk closes its stdout (or max_lines have been
@@ -364,6 +394,10 @@ static void pump(run_t *r, size_t max_lines, double timeout_s)
             r->hwm_kb = h;
         if (max_lines && r->n_lines >= max_lines)
             return;
+        if (r->sample_every_s > 0 && wall_now() >= r->next_sample) {
+            sample(r);
+            r->next_sample = wall_now() + r->sample_every_s;
+        }
         if (wall_now() > deadline) {
             kill(r->pid, SIGKILL);
             r->killed = true;
@@ -419,6 +453,7 @@ static void run_free(run_t *r)
 {
     free(r->t_line);
     free(r->rss);
+    free(r->fds);
 }
 
 static bool exited_ok(const run_t *r)
@@ -502,7 +537,182 @@ static double png_decode_ms(const char *path)
     return best;
 }
 
-int main(void)
+/* ---- the soak (`tess_bench_kiosk --soak`) ------------------------------ */
+
+/* Median gap between verdicts (ms, minus the 1 ms pace) over lines
+ * [from, to). */
+static double gap_median_ms(const run_t *r, size_t from, size_t to)
+{
+    if (to > r->n_lines)
+        to = r->n_lines;
+    if (to < from + 3)
+        return -1;
+    size_t n = to - from - 1;
+    double *d = malloc(n * sizeof *d);
+    if (!d)
+        die("out of memory");
+    for (size_t i = 0; i < n; i++)
+        d[i] = (r->t_line[from + i + 1] - r->t_line[from + i]) * 1e3 - 1.0;
+    double m = median(d, n);
+    free(d);
+    return m;
+}
+
+/* A day at a door, compressed: of every 10 inputs, 6 badges (a quarter of
+ * them from an issuer the bundle does not know), then garbage text, a
+ * truncated badge, a badge with one character changed, and a line far
+ * longer than any QR code holds. */
+static void write_soak_texts(const char *path, size_t n)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        die("soak texts");
+    uint32_t rnd = 12345;
+    for (size_t i = 0; i < n; i++) {
+        const char *t = texts[(i * 7) % DISTINCT];
+        size_t len = strlen(t);
+        rnd = rnd * 1664525u + 1013904223u;
+        switch (i % 10) {
+        case 6: /* garbage from another QR code, printable */
+            for (size_t j = 0, m = 10 + (rnd >> 24) % 190; j < m; j++) {
+                rnd = rnd * 1664525u + 1013904223u;
+                fputc(33 + (int)((rnd >> 24) % 94), f);
+            }
+            break;
+        case 7: /* cut short */
+            fwrite(t, 1, 4 + (rnd >> 16) % (len - 4), f);
+            break;
+        case 8: { /* forged: one Base45 character changed */
+            size_t at = 4 + (rnd >> 16) % (len - 4);
+            fwrite(t, 1, at, f);
+            fputc(t[at] == 'A' ? 'B' : 'A', f);
+            fputs(t + at + 1, f);
+            break;
+        }
+        case 9: /* oversized */
+            fputs("MC1:", f);
+            for (int j = 0; j < 9000; j++)
+                fputc('0' + j % 10, f);
+            break;
+        default:
+            fputs(t, f);
+            break;
+        }
+        fputc('\n', f);
+    }
+    if (fclose(f) != 0)
+        die("soak texts");
+}
+
+/* A grey 1280x720 frame with no code: flat (a wall) or noise (a sleeve). */
+static void write_empty_frame(const char *path, unsigned seed, bool noise)
+{
+    uint8_t *px = malloc((size_t)FRAME_W * FRAME_H);
+    if (!px)
+        die("out of memory");
+    uint32_t r = seed * 2654435761u + 1;
+    for (size_t i = 0; i < (size_t)FRAME_W * FRAME_H; i++) {
+        r = r * 1664525u + 1013904223u;
+        px[i] = noise ? (uint8_t)(r >> 24) : (uint8_t)(120 + (r >> 29));
+    }
+    png_image im;
+    memset(&im, 0, sizeof im);
+    im.version = PNG_IMAGE_VERSION;
+    im.width = FRAME_W;
+    im.height = FRAME_H;
+    im.format = PNG_FORMAT_GRAY;
+    if (!png_image_write_to_file(&im, path, 0, px, FRAME_W, NULL))
+        die("png write");
+    free(px);
+}
+
+static void print_samples(const char *what, const run_t *r)
+{
+    size_t n = r->n_rss;
+    if (n < 2)
+        die("soak: too few samples");
+    size_t q = n / 4;
+    printf("   %s: %zu samples; VmRSS first / quarter / half / last: %ld / %ld / %ld / %ld KiB\n",
+           what, n, r->rss[0], r->rss[q], r->rss[n / 2], r->rss[n - 1]);
+    long fmin = r->fds[0], fmax = r->fds[0];
+    for (size_t i = 0; i < n; i++) {
+        fmin = r->fds[i] < fmin ? r->fds[i] : fmin;
+        fmax = r->fds[i] > fmax ? r->fds[i] : fmax;
+    }
+    printf("   open descriptors min / max                    %5ld / %ld\n", fmin, fmax);
+    /* growth is judged from the first quarter on: caches and the font
+     * atlas fill in the first minutes */
+    long growth = r->rss[n - 1] - r->rss[q];
+    printf("   VmRSS growth, quarter -> last                 %+8ld KiB  target <= +1024 KiB %s\n",
+           growth, pf(growth <= 1024));
+    printf("   descriptors flat                              %8s           %s\n",
+           fmin == fmax ? "yes" : "no", pf(fmin == fmax));
+}
+
+static int soak(double camera_s)
+{
+    char big[512];
+    path_in(big, sizeof big, "state-big");
+    make_state(big, BIG_ISSUERS, BIG_REVOKED);
+    make_texts();
+    printf("\nSoak 1: a day of scans, compressed: %d inputs (one every 2 s for 24 h), mixed:\n"
+           "   6 in 10 badges (1 in 4 of them from an unknown issuer), garbage, truncated,\n"
+           "   forged and oversized texts; 10,000-issuer state; --pace 1 --verdict-ms 1\n",
+           REPLAY_FULL);
+    fflush(stdout);
+    char mixed[512];
+    path_in(mixed, sizeof mixed, "soak.txt");
+    write_soak_texts(mixed, REPLAY_FULL);
+    run_t r;
+    run_to_end(&r, big, "--texts", mixed, 1000, 1800);
+    if (r.killed || !WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0)
+        die("soak: the kiosk did not end well (see kiosk-stderr.log)");
+    printf("   %zu verdicts for %d inputs, %zu valid, in %.0f s\n", r.n_lines, REPLAY_FULL,
+           r.n_valid, r.t_line[r.n_lines - 1] - r.t_spawn);
+    print_samples("every 1,000 verdicts", &r);
+    size_t tenth = r.n_lines / 10;
+    double l0 = gap_median_ms(&r, 0, tenth), l1 = gap_median_ms(&r, r.n_lines - tenth, r.n_lines);
+    printf("   time per input, first tenth / last tenth      %6.2f / %.2f ms (ratio %.2f)\n", l0,
+           l1, l0 > 0 ? l1 / l0 : 0);
+    bool ok1 = r.n_rss >= 2 && r.rss[r.n_rss - 1] - r.rss[r.n_rss / 4] <= 1024;
+    run_free(&r);
+
+    printf("\nSoak 2: the camera, %.0f s of 1280x720 frames (40 badges, 10 flat, 10 noise)\n"
+           "   looped as a camera (--camera-frames, --pace 1), sampled every second\n",
+           camera_s);
+    fflush(stdout);
+    char frames[512];
+    path_in(frames, sizeof frames, "soak-frames");
+    if (mkdir(frames, 0755) != 0 && errno != EEXIST)
+        die("mkdir soak-frames");
+    for (int i = 0; i < 60; i++) {
+        char p[600];
+        snprintf(p, sizeof p, "%s/frame-%03d.png", frames, i);
+        if (i < 40)
+            write_frame(p, texts[i], (unsigned)i);
+        else
+            write_empty_frame(p, (unsigned)i, i >= 50);
+    }
+    char run_ms[32];
+    snprintf(run_ms, sizeof run_ms, "%.0f", camera_s * 1000);
+    const char *argv[] = {KIOSK_BIN, "--state", big, "--camera-frames", frames, "--pace", "1",
+                          "--verdict-ms", "1", "--run-ms", run_ms, "--at", AT_STR, NULL};
+    spawn(&r, argv);
+    r.sample_every_s = 1.0;
+    r.next_sample = wall_now() + 1.0;
+    pump(&r, 0, camera_s + 60);
+    finish(&r);
+    if (r.killed || !WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0)
+        die("soak: the camera run did not end well (see kiosk-stderr.log)");
+    printf("   %zu verdicts\n", r.n_lines);
+    print_samples("every second", &r);
+    bool ok2 = r.rss[r.n_rss - 1] - r.rss[r.n_rss / 4] <= 1024;
+    run_free(&r);
+    printf("\nSoak: %s\n", ok1 && ok2 ? "flat" : "GROWTH (see above)");
+    return ok1 && ok2 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
 {
     setenv("SDL_VIDEODRIVER", "dummy", 1);
     setenv("SDL_RENDER_DRIVER", "software", 1);
@@ -517,6 +727,18 @@ int main(void)
         die("mkdtemp");
     printf("Tessera bench: the kiosk (%s), headless (SDL dummy video, software renderer)\n",
            KIOSK_BIN);
+    if (argc > 1 && strcmp(argv[1], "--soak") == 0) {
+        double camera_s = argc > 2 ? atof(argv[2]) : 120;
+        int rc = soak(camera_s > 0 ? camera_s : 120);
+        char rm[400];
+        snprintf(rm, sizeof rm, "rm -rf '%s'", root_dir);
+        if (system(rm) != 0)
+            die("cleanup");
+        for (int i = 0; i < DISTINCT; i++)
+            free(texts[i]);
+        tk_world_free(W);
+        return rc;
+    }
     char small[512], big[512];
     path_in(small, sizeof small, "state-small");
     path_in(big, sizeof big, "state-big");
@@ -636,9 +858,9 @@ int main(void)
     fflush(stdout);
 
     /* 4. idle CPU: one verdict, then 3 s on the idle screen */
-    const char *argv[] = {KIOSK_BIN, "--state", big,   "--texts", one, "--pace", "1",
-                          "--verdict-ms", "100", "--at", AT_STR, NULL};
-    spawn(&r, argv);
+    const char *idle_argv[] = {KIOSK_BIN, "--state", big,   "--texts", one, "--pace", "1",
+                               "--verdict-ms", "100", "--at", AT_STR, NULL};
+    spawn(&r, idle_argv);
     pump(&r, 1, 30);
     if (r.n_lines < 1)
         die("idle: no verdict");
