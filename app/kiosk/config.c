@@ -22,8 +22,22 @@ const char config_example[] =
     "# A bad line is reported and its key keeps its default.\n"
     "\n"
     "# What the kiosk does: verify | checkin | match | access | issue.\n"
-    "# Only verify works today; the others are accepted with a warning.\n"
+    "# verify and checkin work today; the others are accepted with a warning.\n"
     "mode = verify\n"
+    "\n"
+    "# checkin: the event badges are checked in to (letters, digits . _ - :,\n"
+    "# up to 64). Kiosks at the doors of one event import the same event file\n"
+    "# (tessera event create / import) so that their logs merge; an event\n"
+    "# this kiosk has not seen is created. Needed in checkin mode.\n"
+    "# event = jobfair-2026\n"
+    "\n"
+    "# This kiosk's name in the log and on the screen (\"door 2\"): up to 64\n"
+    "# printable characters; empty = the machine's hostname.\n"
+    "# kiosk_id = door 2\n"
+    "\n"
+    "# The log keeps verdicts and check-ins this many days, then purges them\n"
+    "# (the purge is logged); 0 keeps everything.\n"
+    "retention_days = 0\n"
     "\n"
     "# The language of the screens: en | es | fr | de.\n"
     "language = en\n"
@@ -65,12 +79,16 @@ typedef enum {
     KEY_WIDTH,
     KEY_HEIGHT,
     KEY_FULLSCREEN,
+    KEY_EVENT,
+    KEY_KIOSK_ID,
+    KEY_RETENTION_DAYS,
     KEY_COUNT
 } config_key;
 
 static const char *const key_names[KEY_COUNT] = {
     "mode",   "language",       "stale_policy", "verdict_seconds", "sounds",
     "volume", "admin_pin_hash", "width",        "height",          "fullscreen",
+    "event",  "kiosk_id",       "retention_days",
 };
 
 static const char *const mode_names[] = {"verify", "checkin", "match", "access", "issue"};
@@ -112,6 +130,21 @@ void config_defaults(kiosk_config *cfg)
     cfg->fullscreen = true;
 }
 
+bool config_event_id_ok(const char *id)
+{
+    size_t n = strlen(id);
+    if (n == 0 || n > CONFIG_EVENT_ID_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = id[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '.' || c == '_' || c == '-' || c == ':';
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
 /* Puts key k of cfg back to its default. */
 static void reset_key(kiosk_config *cfg, config_key k)
 {
@@ -128,6 +161,9 @@ static void reset_key(kiosk_config *cfg, config_key k)
     case KEY_WIDTH: cfg->width = d.width; break;
     case KEY_HEIGHT: cfg->height = d.height; break;
     case KEY_FULLSCREEN: cfg->fullscreen = d.fullscreen; break;
+    case KEY_EVENT: memcpy(cfg->event, d.event, sizeof d.event); break;
+    case KEY_KIOSK_ID: memcpy(cfg->kiosk_id, d.kiosk_id, sizeof d.kiosk_id); break;
+    case KEY_RETENTION_DAYS: cfg->retention_days = d.retention_days; break;
     case KEY_COUNT: break;
     }
 }
@@ -218,8 +254,9 @@ static const char *set_key(kiosk_config *cfg, config_key k, const char *v, probl
         if ((i = find_word(v, mode_names, COUNT(mode_names))) < 0)
             return "verify, checkin, match, access or issue";
         cfg->mode = (kiosk_mode)i;
-        if (cfg->mode != MODE_VERIFY)
-            report(p, line, "warning: mode %s is not yet available; only verify works today", v);
+        if (cfg->mode != MODE_VERIFY && cfg->mode != MODE_CHECKIN)
+            report(p, line,
+                   "warning: mode %s is not yet available; verify and checkin work today", v);
         return NULL;
     case KEY_LANGUAGE:
         if ((i = find_word(v, language_names, COUNT(language_names))) < 0)
@@ -261,6 +298,21 @@ static const char *set_key(kiosk_config *cfg, config_key k, const char *v, probl
         if ((i = find_word(v, no_yes, COUNT(no_yes))) < 0)
             return "yes or no";
         cfg->fullscreen = i == 1;
+        return NULL;
+    case KEY_EVENT:
+        if (!config_event_id_ok(v))
+            return "1..64 of letters, digits and . _ - :";
+        memcpy(cfg->event, v, strlen(v) + 1);
+        return NULL;
+    case KEY_KIOSK_ID:
+        if (strlen(v) >= sizeof cfg->kiosk_id)
+            return "up to 64 characters";
+        memcpy(cfg->kiosk_id, v, strlen(v) + 1);
+        return NULL;
+    case KEY_RETENTION_DAYS:
+        if (!parse_uint(v, CONFIG_MAX_RETENTION_DAYS, &n))
+            return "0..36500";
+        cfg->retention_days = n;
         return NULL;
     case KEY_COUNT:
         break;

@@ -20,8 +20,8 @@
  * unreadable file is a problem too. In these three cases every setting
  * stays at its default.
  *
- * Warns (also a problem): mode checkin, match, access and issue are
- * accepted and kept, but are not yet available; only verify works today.
+ * Warns (also a problem): mode match, access and issue are accepted and
+ * kept, but are not yet available; verify and checkin work today.
  *
  * Does not check: that the display can show width x height, or that the
  * PIN behind admin_pin_hash is a good one.
@@ -44,6 +44,11 @@
 #define CONFIG_MIN_SIDE 160
 #define CONFIG_MAX_SIDE 8192
 #define CONFIG_MAX_VERDICT_SECONDS 60
+/* The store's limits (app/store/store.h: TESS_EVENT_ID_MAX,
+ * TESS_KIOSK_ID_MAX), repeated so that config.c compiles alone. */
+#define CONFIG_EVENT_ID_MAX 64
+#define CONFIG_KIOSK_ID_MAX 64
+#define CONFIG_MAX_RETENTION_DAYS 36500
 
 typedef enum {
     MODE_VERIFY = 0,
@@ -73,7 +78,13 @@ typedef struct {
     char admin_pin_hash[CONFIG_PIN_HASH_BYTES];
     int width, height;           /* 0, or CONFIG_MIN_SIDE..CONFIG_MAX_SIDE */
     bool fullscreen;
+    char event[CONFIG_EVENT_ID_MAX + 1];       /* checkin: the event; "" none */
+    char kiosk_id[CONFIG_KIOSK_ID_MAX + 1];    /* "" = the hostname */
+    unsigned retention_days;                   /* 0 = keep everything */
 } kiosk_config;
+
+/* Whether id is an allowed event id: 1..64 of A-Z a-z 0-9 . _ - : */
+bool config_event_id_ok(const char *id);
 
 /* The documented example file: every key, each with a comment. Parses
  * with no problem. */

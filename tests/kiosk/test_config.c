@@ -262,6 +262,15 @@ static const char *const bad[] = {
     "fullscreen = true",
     "fullscreen = 1",
     "fullscreen = YES",
+    "event = job fair",
+    "event = jobfair/2026",
+    "event = ",
+    "event = 0123456789012345678901234567890123456789012345678901234567890123x",
+    "event = f\xc3\xa9te",
+    "kiosk_id = 01234567890123456789012345678901234567890123456789012345678901234",
+    "retention_days = 36501",
+    "retention_days = -1",
+    "retention_days = 30d",
 };
 
 static void test_bad_values(void **state)
@@ -432,8 +441,7 @@ static void test_modes_not_yet(void **state)
     static const struct {
         const char *name;
         kiosk_mode mode;
-    } modes[] = {{"checkin", MODE_CHECKIN}, {"match", MODE_MATCH},
-                 {"access", MODE_ACCESS},   {"issue", MODE_ISSUE}};
+    } modes[] = {{"match", MODE_MATCH}, {"access", MODE_ACCESS}, {"issue", MODE_ISSUE}};
     for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
         char text[64];
         snprintf(text, sizeof text, "\nmode = %s\n", modes[i].name);
@@ -445,6 +453,26 @@ static void test_modes_not_yet(void **state)
         assert_one_problem(problems, 2, "not yet available");
         assert_string_equal(config_mode_name(c.mode), modes[i].name);
     }
+}
+
+/* Check-in mode works: its settings, at their limits. */
+static void test_checkin_settings(void **state)
+{
+    put_text("mode = checkin\n"
+             "event = 0123456789012345678901234567890123456789012345678901234567890123\n"
+             "kiosk_id = door 2 (north entrance)\n"
+             "retention_days = 36500\n");
+    kiosk_config c;
+    char problems[512] = "";
+    if (!config_load(path, &c, problems, sizeof problems))
+        fail_msg("%s", problems);
+    assert_int_equal(c.mode, MODE_CHECKIN);
+    assert_int_equal(strlen(c.event), 64);
+    assert_string_equal(c.kiosk_id, "door 2 (north entrance)");
+    assert_int_equal(c.retention_days, 36500);
+    assert_true(config_event_id_ok("jobfair-2026:hall_B.1"));
+    assert_false(config_event_id_ok("job fair"));
+    assert_false(config_event_id_ok(""));
 }
 
 /* A small problems buffer is cut but always terminated; none at all is fine. */
@@ -533,6 +561,7 @@ int main(void)
         cmocka_unit_test(test_full_file),
         cmocka_unit_test(test_good_values),
         cmocka_unit_test(test_bad_values),
+        cmocka_unit_test(test_checkin_settings),
         cmocka_unit_test(test_wrong_lines),
         cmocka_unit_test(test_duplicate_keeps_default),
         cmocka_unit_test(test_missing_file),
