@@ -18,6 +18,7 @@
 #include "i18n.h"
 #include "json.h"
 #include "kiosk.h"
+#include "notify.h"
 #include "sound.h"
 
 #define EXIT_USAGE 2
@@ -632,6 +633,11 @@ int main(int argc, char **argv)
     lang_switch ls = {k, g, false};
     SDL_SetEventFilter(language_filter, &ls);
     unsigned sounded = 0;
+    /* systemd (board/rpi/): ready once the first screen is out, then fed
+     * from every turn of the loop; a hung loop is restarted */
+    kiosk_notify sd;
+    notify_open(&sd);
+    bool told_ready = false;
 
     uint32_t start = SDL_GetTicks();
     k->start_ms = start;
@@ -657,13 +663,23 @@ int main(int argc, char **argv)
                 k->exit_code = 1;
             k->dirty = false;
             update(k, SDL_GetTicks()); /* exit-when-done once the last screen is out */
+            if (!told_ready) {
+                notify_send(&sd, "READY=1");
+                told_ready = true;
+            }
         }
+        notify_watchdog(&sd, SDL_GetTicks64());
         if (!k->running)
             break;
         uint32_t w = wait_ms(k, SDL_GetTicks());
+        uint32_t wd = notify_wait_max(&sd);
+        if (w > wd)
+            w = wd;
         if (w > 0)
             idle_wait(w);
     }
+    notify_send(&sd, "STOPPING=1");
+    notify_close(&sd);
     kiosk_wipe_verdict(k);
     sound_close(sound);
     SDL_SetEventFilter(NULL, NULL);

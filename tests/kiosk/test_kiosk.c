@@ -7,6 +7,7 @@
  * argv[1]: the kiosk, argv[2]: the tessera command.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -17,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -476,6 +479,87 @@ static void test_camera_missing(void **st)
     free(r.out);
 }
 
+/* What a systemd stand-in heard: read as it comes, as systemd does (a
+ * unix datagram queue holds only net.unix.max_dgram_qlen messages). */
+typedef struct {
+    int fd;
+    int ready, pings, stopping, n, other;
+    bool ready_first, stopping_last;
+} sd_heard;
+
+static void *sd_listen(void *arg)
+{
+    sd_heard *h = arg;
+    char msg[256];
+    for (;;) {
+        ssize_t got = recv(h->fd, msg, sizeof msg - 1, 0);
+        if (got <= 0)
+            break; /* shut down by the test */
+        msg[got] = '\0';
+        h->stopping_last = false;
+        if (strcmp(msg, "READY=1") == 0) {
+            h->ready_first = h->n == 0;
+            h->ready++;
+        } else if (strcmp(msg, "WATCHDOG=1") == 0) {
+            h->pings++;
+        } else if (strcmp(msg, "STOPPING=1") == 0) {
+            h->stopping++;
+            h->stopping_last = true;
+        } else {
+            h->other++;
+        }
+        h->n++;
+    }
+    return NULL;
+}
+
+/* Under systemd (Type=notify, WatchdogSec=): READY=1 once, WATCHDOG=1
+ * at least every quarter of WATCHDOG_USEC while the kiosk idles, and
+ * STOPPING=1 last. */
+static void test_systemd_notify(void **st)
+{
+    char sock_path[300];
+    snprintf(sock_path, sizeof sock_path, "%s/notify", dir);
+    sd_heard h;
+    memset(&h, 0, sizeof h);
+    h.fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+    assert_true(h.fd >= 0);
+    struct sockaddr_un sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sun_family = AF_UNIX;
+    assert_true(strlen(sock_path) < sizeof sa.sun_path);
+    memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
+    assert_int_equal(bind(h.fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    pthread_t listener;
+    assert_int_equal(pthread_create(&listener, NULL, sd_listen, &h), 0);
+    setenv("NOTIFY_SOCKET", sock_path, 1);
+    setenv("WATCHDOG_USEC", "400000", 1); /* 0.4 s: a ping at least every 0.1 s */
+    unsetenv("WATCHDOG_PID");
+    const char *argv[] = {kiosk_bin, "--state", "state", "--camera", "/dev/video99", "--run-ms",
+                          "1500", "--at", "2026-06-01", "--window", "--width", "640",
+                          "--height", "400", NULL};
+    result r;
+    run(&r, argv);
+    unsetenv("NOTIFY_SOCKET");
+    unsetenv("WATCHDOG_USEC");
+    struct timespec settle = {0, 100000000};
+    nanosleep(&settle, NULL); /* the last datagrams are read */
+    shutdown(h.fd, SHUT_RDWR);
+    pthread_join(listener, NULL);
+    close(h.fd);
+    assert_int_equal(r.code, 0);
+    free(r.out);
+    assert_int_equal(h.other, 0);
+    assert_int_equal(h.ready, 1);
+    assert_true(h.ready_first);
+    assert_int_equal(h.stopping, 1);
+    assert_true(h.stopping_last);
+    /* 1.5 s at a ping per 0.1 s at most: 15; a loop that slept through
+     * the 1 s idle tick would give 2 */
+    if (h.pings < 8)
+        fail_msg("%d watchdog pings in 1.5 s with WATCHDOG_USEC=400000", h.pings);
+}
+
 /* What is missing is said on stderr, exit 2, no window. */
 static void test_missing_inputs(void **st)
 {
@@ -516,6 +600,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_frames),
         cmocka_unit_test(test_camera_frames),
         cmocka_unit_test(test_camera_missing),
+        cmocka_unit_test(test_systemd_notify),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
