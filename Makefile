@@ -12,7 +12,7 @@ DEB_PACKAGES := build-essential cmake pkg-config \
                 libsodium-dev zlib1g-dev libcbor-dev libqrencode-dev \
                 libcmocka-dev libcjson-dev \
                 libzbar-dev libzxing-dev libpng-dev libjpeg62-turbo-dev libsdl2-dev \
-                libsdl2-ttf-dev fonts-dejavu-core gettext \
+                libsdl2-ttf-dev fonts-dejavu-core gettext libgpiod-dev \
                 clang libclang-rt-14-dev valgrind
 
 .PHONY: all deps configure test asan bench soak demo fuzz clean

@@ -66,7 +66,20 @@ const char config_example[] =
     "height = 0\n"
     "\n"
     "# Take the whole screen: yes | no.\n"
-    "fullscreen = yes\n";
+    "fullscreen = yes\n"
+    "\n"
+    "# Lights, buzzer and door relay on GPIO (board/rpi/README.md has the\n"
+    "# wiring). The chip: gpiochip0 on a Pi (empty = no GPIO). Each line is\n"
+    "# its offset on the chip (the BCM number on a Pi) or none.\n"
+    "# gpio_chip = gpiochip0\n"
+    "gpio_relay = none\n"
+    "gpio_green = none\n"
+    "gpio_red = none\n"
+    "gpio_buzzer = none\n"
+    "# Most relay boards switch on a low level: yes | no.\n"
+    "relay_active_low = yes\n"
+    "# How long the door stays open for a badge that may enter: 1..60 s.\n"
+    "door_open_seconds = 3\n";
 
 typedef enum {
     KEY_MODE = 0,
@@ -82,6 +95,13 @@ typedef enum {
     KEY_EVENT,
     KEY_KIOSK_ID,
     KEY_RETENTION_DAYS,
+    KEY_GPIO_CHIP,
+    KEY_GPIO_RELAY,
+    KEY_GPIO_GREEN,
+    KEY_GPIO_RED,
+    KEY_GPIO_BUZZER,
+    KEY_RELAY_ACTIVE_LOW,
+    KEY_DOOR_OPEN_SECONDS,
     KEY_COUNT
 } config_key;
 
@@ -89,6 +109,8 @@ static const char *const key_names[KEY_COUNT] = {
     "mode",   "language",       "stale_policy", "verdict_seconds", "sounds",
     "volume", "admin_pin_hash", "width",        "height",          "fullscreen",
     "event",  "kiosk_id",       "retention_days",
+    "gpio_chip", "gpio_relay", "gpio_green", "gpio_red", "gpio_buzzer", "relay_active_low",
+    "door_open_seconds",
 };
 
 static const char *const mode_names[] = {"verify", "checkin", "match", "access", "issue"};
@@ -128,6 +150,10 @@ void config_defaults(kiosk_config *cfg)
     cfg->width = 0;
     cfg->height = 0;
     cfg->fullscreen = true;
+    for (int i = 0; i < 4; i++)
+        cfg->gpio_line[i] = -1;
+    cfg->relay_active_low = true;
+    cfg->door_open_seconds = 3;
 }
 
 bool config_event_id_ok(const char *id)
@@ -164,6 +190,15 @@ static void reset_key(kiosk_config *cfg, config_key k)
     case KEY_EVENT: memcpy(cfg->event, d.event, sizeof d.event); break;
     case KEY_KIOSK_ID: memcpy(cfg->kiosk_id, d.kiosk_id, sizeof d.kiosk_id); break;
     case KEY_RETENTION_DAYS: cfg->retention_days = d.retention_days; break;
+    case KEY_GPIO_CHIP: memcpy(cfg->gpio_chip, d.gpio_chip, sizeof d.gpio_chip); break;
+    case KEY_GPIO_RELAY:
+    case KEY_GPIO_GREEN:
+    case KEY_GPIO_RED:
+    case KEY_GPIO_BUZZER:
+        cfg->gpio_line[k - KEY_GPIO_RELAY] = d.gpio_line[k - KEY_GPIO_RELAY];
+        break;
+    case KEY_RELAY_ACTIVE_LOW: cfg->relay_active_low = d.relay_active_low; break;
+    case KEY_DOOR_OPEN_SECONDS: cfg->door_open_seconds = d.door_open_seconds; break;
     case KEY_COUNT: break;
     }
 }
@@ -313,6 +348,34 @@ static const char *set_key(kiosk_config *cfg, config_key k, const char *v, probl
         if (!parse_uint(v, CONFIG_MAX_RETENTION_DAYS, &n))
             return "0..36500";
         cfg->retention_days = n;
+        return NULL;
+    case KEY_GPIO_CHIP:
+        /* gpiochipN, or a path under /dev */
+        if (strlen(v) >= sizeof cfg->gpio_chip || strpbrk(v, " \t") ||
+            !((strncmp(v, "gpiochip", 8) == 0 && parse_uint(v + 8, 1023, &n)) ||
+              strncmp(v, "/dev/", 5) == 0))
+            return "gpiochipN or a /dev path";
+        memcpy(cfg->gpio_chip, v, strlen(v) + 1);
+        return NULL;
+    case KEY_GPIO_RELAY:
+    case KEY_GPIO_GREEN:
+    case KEY_GPIO_RED:
+    case KEY_GPIO_BUZZER:
+        if (strcmp(v, "none") == 0)
+            n = (unsigned)-1;
+        else if (!parse_uint(v, CONFIG_MAX_GPIO_LINE, &n))
+            return "none or a line number 0..1023";
+        cfg->gpio_line[k - KEY_GPIO_RELAY] = (int)n;
+        return NULL;
+    case KEY_RELAY_ACTIVE_LOW:
+        if ((i = find_word(v, no_yes, COUNT(no_yes))) < 0)
+            return "yes or no";
+        cfg->relay_active_low = i == 1;
+        return NULL;
+    case KEY_DOOR_OPEN_SECONDS:
+        if (!parse_uint(v, 60, &n) || n < 1)
+            return "1..60";
+        cfg->door_open_seconds = n;
         return NULL;
     case KEY_COUNT:
         break;

@@ -49,6 +49,7 @@
 #define CONFIG_EVENT_ID_MAX 64
 #define CONFIG_KIOSK_ID_MAX 64
 #define CONFIG_MAX_RETENTION_DAYS 36500
+#define CONFIG_MAX_GPIO_LINE 1023
 
 typedef enum {
     MODE_VERIFY = 0,
@@ -81,6 +82,10 @@ typedef struct {
     char event[CONFIG_EVENT_ID_MAX + 1];       /* checkin: the event; "" none */
     char kiosk_id[CONFIG_KIOSK_ID_MAX + 1];    /* "" = the hostname */
     unsigned retention_days;                   /* 0 = keep everything */
+    char gpio_chip[64];          /* "" = no GPIO; gpiochipN or a /dev path */
+    int gpio_line[4];            /* relay, green, red, buzzer; -1 = none */
+    bool relay_active_low;
+    unsigned door_open_seconds;  /* 1..60 */
 } kiosk_config;
 
 /* Whether id is an allowed event id: 1..64 of A-Z a-z 0-9 . _ - : */

@@ -18,6 +18,7 @@
 #include "i18n.h"
 #include "json.h"
 #include "kiosk.h"
+#include "gpio.h"
 #include "notify.h"
 #include "sound.h"
 
@@ -40,7 +41,7 @@ static void usage(FILE *out)
           "         [--verdict-ms MS] [--details] [--screenshot-dir DIR] [--exit-when-done]\n"
           "         [--volume 0-100] [--mute] [--config FILE] [--lang en|es|fr|de]\n"
           "         [--scanner DEV|auto] [--width W] [--height H] [--window] [--at T]\n"
-          "         [--usb-mount DIR] [--keys FILE]\n"
+          "         [--usb-mount DIR] [--keys FILE] [--gpio CHIP]\n"
           "       tessera-kiosk --print-config | --hash-pin < PIN\n"
           "Shows a verdict for each credential read: from FILE (one text a line), from the\n"
           "images in DIR, or typed by a handheld scanner (Enter ends a text).\n"
@@ -55,7 +56,9 @@ static void usage(FILE *out)
           "language label cycles English, Spanish, French, German.\n"
           "Staff: Ctrl+Alt+A, or a touch held 3 s on the idle screen, asks for the admin\n"
           "PIN; admin installs a trust bundle from the USB stick at DIR (default\n"
-          "/media/usb). --keys FILE plays a script of key presses (tests).\n",
+          "/media/usb). --keys FILE plays a script of key presses (tests).\n"
+          "--gpio CHIP drives the lights, buzzer and door relay of the settings file on\n"
+          "CHIP (gpiochip0); sim:FILE logs their levels to FILE instead.\n",
           out);
 }
 
@@ -181,6 +184,8 @@ static int parse_options(kiosk *k, int argc, char **argv)
                 goto bad;
             *(o[2] == 'w' ? &k->width : &k->height) = (int)n;
             k->set_size = true;
+        } else if (strcmp(o, "--gpio") == 0) {
+            k->gpio_chip = v;
         } else if (strcmp(o, "--volume") == 0) {
             if (!parse_u64(v, &n) || n > 100)
                 goto bad;
@@ -344,6 +349,10 @@ static void judge(kiosk *k, const kiosk_input *in, uint32_t now_ms)
     wipe(&k->verdict, 0, sizeof k->verdict);
     wipe(&k->verifier, 0, sizeof k->verifier);
     k->verdicts++;
+    gpio_signal_verdict(k->gpio, s->tone == TONE_VALID     ? GPIO_VALID
+                                 : s->tone == TONE_INVALID ? GPIO_INVALID
+                                                           : GPIO_UNDECIDED,
+                        now_ms);
     kiosk_set_screen(k, SCREEN_VERDICT, now_ms);
 }
 
@@ -488,6 +497,27 @@ bool kiosk_load_trust(kiosk *k)
     k->floor = k->ks.floor;
     k->floor_written = k->ks.floor;
     return true;
+}
+
+/* The lights, buzzer and door relay of the settings file, on the chip of
+ * --gpio or the file's; without them the kiosk runs on and says why. */
+static void open_gpio(kiosk *k, uint32_t now_ms)
+{
+    const char *chip = k->gpio_chip ? k->gpio_chip : k->cfg.gpio_chip;
+    if (!chip[0])
+        return;
+    gpio_cfg gc;
+    memset(&gc, 0, sizeof gc);
+    snprintf(gc.chip, sizeof gc.chip, "%s", chip);
+    for (int i = 0; i < GPIO_LINES; i++)
+        gc.pin[i] = k->cfg.gpio_line[i];
+    gc.relay_active_low = k->cfg.relay_active_low;
+    gc.relay_ms = k->cfg.door_open_seconds * 1000u;
+    gc.hold_ms = k->verdict_ms < 1500 ? 1500 : k->verdict_ms;
+    char err[512];
+    k->gpio = gpio_open(&gc, now_ms, err, sizeof err);
+    if (!k->gpio)
+        fprintf(stderr, "tessera-kiosk: %s; no lights, buzzer or door relay\n", err);
 }
 
 /* The configuration file, under the command line: a bad file is reported
@@ -638,6 +668,7 @@ int main(int argc, char **argv)
     kiosk_notify sd;
     notify_open(&sd);
     bool told_ready = false;
+    open_gpio(k, SDL_GetTicks());
 
     uint32_t start = SDL_GetTicks();
     k->start_ms = start;
@@ -669,17 +700,22 @@ int main(int argc, char **argv)
             }
         }
         notify_watchdog(&sd, SDL_GetTicks64());
+        gpio_tick(k->gpio, SDL_GetTicks());
         if (!k->running)
             break;
         uint32_t w = wait_ms(k, SDL_GetTicks());
-        uint32_t wd = notify_wait_max(&sd);
+        uint32_t wd = notify_wait_max(&sd), wg = gpio_due_in(k->gpio, SDL_GetTicks());
         if (w > wd)
             w = wd;
+        if (w > wg)
+            w = wg;
         if (w > 0)
             idle_wait(w);
     }
     notify_send(&sd, "STOPPING=1");
     notify_close(&sd);
+    gpio_close(k->gpio, SDL_GetTicks());
+    k->gpio = NULL;
     kiosk_wipe_verdict(k);
     sound_close(sound);
     SDL_SetEventFilter(NULL, NULL);

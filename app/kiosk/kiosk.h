@@ -169,6 +169,9 @@ typedef struct kiosk {
 
     /* admin: the PIN screen, the admin screens, the --keys script */
     kiosk_admin admin;
+    /* lights, buzzer, door relay (gpio.h); NULL without GPIO */
+    struct kiosk_gpio *gpio;
+    const char *gpio_chip;       /* --gpio CHIP (sim:FILE in tests), over the file's */
     int screen_w, screen_h;      /* the renderer's size, for taps on buttons */
 
     /* the verifier's working memory (about 60 KB), wiped with the copies */

@@ -271,6 +271,15 @@ static const char *const bad[] = {
     "retention_days = 36501",
     "retention_days = -1",
     "retention_days = 30d",
+    "gpio_chip = chip0",
+    "gpio_chip = gpiochip 0",
+    "gpio_chip = gpiochipA",
+    "gpio_relay = -1",
+    "gpio_relay = 1024",
+    "gpio_green = GPIO17",
+    "relay_active_low = on",
+    "door_open_seconds = 0",
+    "door_open_seconds = 61",
 };
 
 static void test_bad_values(void **state)
@@ -470,6 +479,17 @@ static void test_checkin_settings(void **state)
     assert_int_equal(strlen(c.event), 64);
     assert_string_equal(c.kiosk_id, "door 2 (north entrance)");
     assert_int_equal(c.retention_days, 36500);
+    put_text("gpio_chip = gpiochip0\ngpio_relay = 17\ngpio_green = 22\ngpio_red = none\n"
+             "gpio_buzzer = 1023\nrelay_active_low = no\ndoor_open_seconds = 60\n");
+    if (!config_load(path, &c, problems, sizeof problems))
+        fail_msg("%s", problems);
+    assert_string_equal(c.gpio_chip, "gpiochip0");
+    assert_int_equal(c.gpio_line[0], 17);
+    assert_int_equal(c.gpio_line[1], 22);
+    assert_int_equal(c.gpio_line[2], -1);
+    assert_int_equal(c.gpio_line[3], 1023);
+    assert_false(c.relay_active_low);
+    assert_int_equal(c.door_open_seconds, 60);
     assert_true(config_event_id_ok("jobfair-2026:hall_B.1"));
     assert_false(config_event_id_ok("job fair"));
     assert_false(config_event_id_ok(""));

@@ -479,6 +479,54 @@ static void test_camera_missing(void **st)
     free(r.out);
 }
 
+/* The lights and the buzzer follow the verdicts on the simulated chip;
+ * in verify mode the door relay never moves from shut. */
+static void test_gpio_lights(void **st)
+{
+    char *valid = issue("Ada Lovelace", "2027-01-01", true);
+    size_t cap = strlen(valid) + 64;
+    char *texts = malloc(cap);
+    assert_non_null(texts);
+    snprintf(texts, cap, "%s\nthis is not a badge\n", valid);
+    put_file("gpio-texts.txt", texts);
+    put_file("gpio.conf", "gpio_relay = 17\ngpio_green = 22\ngpio_red = 27\ngpio_buzzer = 23\n");
+    char sim[340], logp[300];
+    snprintf(logp, sizeof logp, "%s/gpio.log", dir);
+    snprintf(sim, sizeof sim, "sim:%s", logp);
+    const char *argv[] = {kiosk_bin, "--state", "state", "--texts", "gpio-texts.txt", "--pace",
+                          "300", "--verdict-ms", "200", "--exit-when-done", "--config",
+                          "gpio.conf", "--gpio", sim, "--at", "2026-06-01", "--window",
+                          "--width", "640", "--height", "400", NULL};
+    result r;
+    run(&r, argv);
+    assert_int_equal(r.code, 0);
+    free(r.out);
+    FILE *f = fopen(logp, "r");
+    assert_non_null(f);
+    unsigned ms;
+    char line[16];
+    int value, relay_changes = 0, green_on = -1, red_on = -1, buzz = 0, i = 0;
+    while (fscanf(f, "%u %15s %d", &ms, line, &value) == 3) {
+        if (strcmp(line, "relay") == 0) {
+            relay_changes++;
+            assert_int_equal(value, 1); /* active low: shut */
+        } else if (strcmp(line, "green") == 0 && value == 1 && green_on < 0) {
+            green_on = i;
+        } else if (strcmp(line, "red") == 0 && value == 1 && red_on < 0) {
+            red_on = i;
+        } else if (strcmp(line, "buzzer") == 0 && value == 1) {
+            buzz++;
+        }
+        i++;
+    }
+    fclose(f);
+    assert_true(relay_changes >= 2); /* shut at the start and at the end */
+    assert_true(green_on >= 0 && red_on > green_on);
+    assert_int_equal(buzz, 2); /* the invalid verdict's two beeps */
+    free(valid);
+    free(texts);
+}
+
 /* What a systemd stand-in heard: read as it comes, as systemd does (a
  * unix datagram queue holds only net.unix.max_dgram_qlen messages). */
 typedef struct {
@@ -601,6 +649,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_camera_frames),
         cmocka_unit_test(test_camera_missing),
         cmocka_unit_test(test_systemd_notify),
+        cmocka_unit_test(test_gpio_lights),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
