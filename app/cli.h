@@ -11,9 +11,11 @@
 #include <stdio.h>
 
 #include "tessera/tess_bundle.h"
+#include "tessera/tess_verify.h"
 
-/* Exit codes: 0 done/valid, 1 invalid/refused, 2 usage or I/O error. */
-enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
+/* Exit codes: 0 done/valid, 1 invalid/refused, 2 usage or I/O error, 3 a
+ * check-in of a badge already checked in (tessera checkin). */
+enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_DUPLICATE = 3 };
 
 /* ---- arguments ---- */
 
@@ -59,6 +61,12 @@ bool from_hex(const char *hex, uint8_t *out, size_t n);
  * or the 32 raw bytes. */
 bool read_public_key(const char *path, uint8_t pk[32]);
 bool read_secret_key(const char *path, uint8_t sk[64]);
+/* A secret key file, sealed (keyseal.h) or not, opened into a 64-byte
+ * sodium_malloc'ed buffer (free with keyseal_secret_free). A sealed key's
+ * passphrase comes from pass_file (NULL: the file TESSERA_PASSPHRASE_FILE
+ * names, else the terminal). An unsealed key loads with a warning. NULL
+ * with the reason printed on error. read_secret_key is this, copied out. */
+uint8_t *load_secret_key(const char *path, const char *pass_file);
 
 /* The root and the bundle, opened and checked; errors printed as
  * "file: what is wrong and what to do". Buffers are owned by the struct. */
@@ -87,12 +95,18 @@ bool qr_print(FILE *out, const char *text, char ecc);
 /* ---- subcommands ---- */
 int cmd_keygen(args *a);
 int cmd_issue(args *a);
+int cmd_issue_batch(args *a);   /* issue --template: cli_batch.c */
+int cmd_key(args *a);           /* key seal */
+int cmd_revoke(args *a);
 int cmd_root(args *a);
 int cmd_bundle(args *a);
 int cmd_verify(args *a);
 int cmd_inspect(args *a);
 int cmd_qr(args *a);
 int cmd_scan(args *a);   /* built with the scanner (TESS_HAVE_SCANNER) only */
+int cmd_checkin(args *a);   /* built with the store (app/store/) */
+int cmd_event(args *a);
+int cmd_log(args *a);
 
 /* The first QR text in an image file (or the first image of a folder that
  * has one) that starts with prefix, compared ignoring case (NULL: any
@@ -101,5 +115,17 @@ int cmd_scan(args *a);   /* built with the scanner (TESS_HAVE_SCANNER) only */
  * only. */
 bool scan_image_first(const char *path, const char *prefix, char *text, size_t cap,
                       size_t *len, char *err, size_t err_cap);
+
+/* ---- shared by verify and checkin (cli_verify.c) ---- */
+
+/* The clock rules of `tessera verify`: judged at `at` when have_at, else at
+ * the system clock but never before `floor`; then, with a state_dir and no
+ * --at, a verdict without clock_uncertain moves the state's floor on (a
+ * warning on stderr when it cannot be written). */
+tess_status verify_judged(tess_verifier *vf, const char *text, size_t len,
+                          const tess_bundle *trust, const char *state_dir, uint64_t floor,
+                          bool have_at, uint64_t at, uint64_t skew, tess_verdict *out);
+/* The verdict for people, as `tessera verify` prints it. */
+void verdict_print_human(const tess_verdict *v);
 
 #endif

@@ -16,7 +16,7 @@ static void print_span(const char *label, tess_span s)
     printf("  %-13s %.*s\n", label, (int)s.len, (const char *)s.ptr);
 }
 
-static void print_human(const tess_verdict *v)
+void verdict_print_human(const tess_verdict *v)
 {
     char when[64];
     if (v->reason == TESS_OK)
@@ -97,6 +97,20 @@ static void print_trust_error(const trust_files *t)
     snprintf(msg, sizeof msg, "%s: %s", t->why_path ? t->why_path : "?",
              t->why == TESS_ERR_ARG ? "cannot be read" : tess_reason_text(t->why));
     print_error_object(t->why == TESS_ERR_ARG ? "io_error" : tess_reason(t->why), msg);
+}
+
+tess_status verify_judged(tess_verifier *vf, const char *text, size_t len,
+                          const tess_bundle *trust, const char *state_dir, uint64_t floor,
+                          bool have_at, uint64_t at, uint64_t skew, tess_verdict *out)
+{
+    /* With --at the caller names the time; otherwise it is the clock, never
+     * judged earlier than the floor, and a verdict moves the floor on. */
+    tess_clock clock = {have_at ? at : now_seconds(), have_at ? 0 : floor, skew};
+    tess_status st = tess_verify(vf, text, len, trust, &clock, out);
+    if (state_dir && !have_at && !(out->warnings & TESS_WARN_CLOCK_UNCERTAIN) &&
+        !state_advance_floor(state_dir, clock.now))
+        fprintf(stderr, "%s: warning: the time floor could not be recorded\n", state_dir);
+    return st;
 }
 
 int cmd_verify(args *a)
@@ -212,17 +226,12 @@ int cmd_verify(args *a)
         free(input);
         return EXIT_USAGE;
     }
-    /* With --at the caller names the time; otherwise it is the clock, never
-     * judged earlier than the floor, and a verdict moves the floor on. */
-    tess_clock clock = {have_at ? at : now_seconds(), have_at ? 0 : floor, skew};
-    tess_status st = tess_verify(verifier, text, len, trust, &clock, verdict);
-    if (state && !have_at && !(verdict->warnings & TESS_WARN_CLOCK_UNCERTAIN) &&
-        !state_advance_floor(state, clock.now))
-        fprintf(stderr, "%s: warning: the time floor could not be recorded\n", state);
+    tess_status st = verify_judged(verifier, text, len, trust, state, floor, have_at, at, skew,
+                                   verdict);
     if (as_json)
         print_json(verdict);
     else
-        print_human(verdict);
+        verdict_print_human(verdict);
     free(verifier);
     free(verdict);
     trust_close(&t);

@@ -348,19 +348,7 @@ bool read_public_key(const char *path, uint8_t pk[32])
     return read_key32(path, pk, "public key");
 }
 
-bool read_secret_key(const char *path, uint8_t sk[64])
-{
-    struct stat st;
-    if (stat(path, &st) == 0 && (st.st_mode & 077))
-        fprintf(stderr, "%s: warning: secret key is readable by others (chmod 600 %s)\n", path,
-                path);
-    uint8_t seed[32], pk[32];
-    if (!read_key32(path, seed, "secret key"))
-        return false;
-    tess_status s = tess_ed25519_keypair(pk, sk, seed);
-    tess_wipe(seed, sizeof seed);
-    return s == TESS_OK;
-}
+/* read_secret_key is in cli_keys.c: it opens sealed keys too (keyseal.h). */
 
 /* ---- the root and the bundle ---- */
 

@@ -14,12 +14,22 @@ typedef struct {
 } command;
 
 static const command commands[] = {
-    {"keygen", cmd_keygen, "keygen --out FILE",
+    {"keygen", cmd_keygen, "keygen --out FILE [--seal [--passphrase-file F]]",
      "Makes an Ed25519 key pair: FILE (the secret seed, mode 0600, never\n"
-     "overwritten) and FILE.pub. Prints the public key and its kid.\n"},
+     "overwritten) and FILE.pub. Prints the public key and its kid.\n"
+     "--seal encrypts the secret with a passphrase (Argon2id, then\n"
+     "XSalsa20-Poly1305), asked twice on the terminal or read from the first\n"
+     "line of --passphrase-file F. Every command that takes a key then asks\n"
+     "for it (or reads --passphrase-file, or the file TESSERA_PASSPHRASE_FILE\n"
+     "names).\n"},
+    {"key", cmd_key, "key seal --key FILE [--passphrase-file F] [--old-passphrase-file F]",
+     "Seals an unsealed secret key in place with a passphrase, or re-seals a\n"
+     "sealed one under a new passphrase. The file is replaced atomically: a\n"
+     "power cut leaves the old file or the new one. Exit 0 sealed, 2 error.\n"},
     {"issue", cmd_issue,
      "issue --key FILE --iss ISS --holder NAME --title TITLE --achievement ID\n"
-     "             --awarder NAME [--skill CODE]... [options]",
+     "             --awarder NAME [--skill CODE]... [options]\n"
+     "  tessera issue --template FILE --csv FILE --out DIR --key FILE --iss ISS [options]",
      "Issues an MC1 credential signed with the secret key FILE and prints its\n"
      "text (the QR code content). Options:\n"
      "  --sub ID            opaque holder id       --country CC   awarding body's country\n"
@@ -33,7 +43,27 @@ static const command commands[] = {
      "  --qa TEXT           quality assurance      --lang TAG     BCP 47 language\n"
      "  --stack ID          a pathway (repeat)     --cti HEX      the id (default random)\n"
      "  --no-compress       never zlib             --qr           also print the QR code\n"
-     "Times T are Unix seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC).\n"},
+     "  --passphrase-file F the passphrase of a sealed --key\n"
+     "Times T are Unix seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC).\n"
+     "\n"
+     "tessera issue --template FILE --csv FILE --out DIR --key KEY --iss ISS\n"
+     "             [--passphrase-file F] [--pdf FILE | --no-pdf] [--no-png] [--iat T]\n"
+     "  issues one credential per row of a spreadsheet saved as CSV, with the\n"
+     "  fields of a template (assets/templates/README.md). Columns: name\n"
+     "  (required), sub, lang, issued_at, expires; nothing else is accepted.\n"
+     "  DIR gets NNNN.png (the QR code of row NNNN), manifest.csv (row,cti,file:\n"
+     "  keep it, to revoke) and cards.pdf (A4 sheets of ten 85 x 54 mm cards).\n"
+     "  A bad row is reported as FILE:LINE and skipped. Exit 0 all issued,\n"
+     "  1 some rows skipped, 2 nothing issued or a usage error.\n"},
+    {"revoke", cmd_revoke,
+     "revoke --list FILE (--manifest FILE (--row N | --cti HEX) | --cti HEX)\n"
+     "             [--reason TEXT]",
+     "Adds a credential's id (cti) to a revocation list, one id (32 hex\n"
+     "digits) a line, as `tessera bundle create --revoked-file` reads it. The\n"
+     "id is found by its row in a batch's manifest.csv, or given. The list is\n"
+     "created if missing; an id already in it is not added twice. --reason\n"
+     "goes into a # comment line above the id. Exit 0 done (or already\n"
+     "there), 2 error.\n"},
     {"root", cmd_root, "root init --threshold N --key PUBFILE... --out FILE",
      "Writes the root of trust {1: threshold, 2: [keys]} that kiosks are\n"
      "provisioned with. A bundle must be signed by N of these keys.\n"},
@@ -87,6 +117,56 @@ static const command commands[] = {
      "\"error\"}], \"found\"}. Exit 0 when a code was found, 1 when none was,\n"
      "2 on usage error or a file that cannot be read as an image.\n"},
 #endif
+    {"checkin", cmd_checkin,
+     "checkin --state DIR --event ID [--kiosk ID] [--at T] [--skew S] [--json]\n"
+     "             (TEXT | -)",
+     "Verifies a credential as `verify --state` does, then records it in the\n"
+     "store DIR/store.db for the event ID in one durable transaction: the\n"
+     "audit row and, for a valid credential, the check-in. An unknown event id\n"
+     "is created with a new random secret (said on standard error).\n"
+     "--json adds to verify's fields \"event\", \"kiosk\" and \"checkin\": \"first\",\n"
+     "\"duplicate\" (with \"first_time\" and \"first_kiosk\" of the first check-in),\n"
+     "\"reentry\" (the event allows re-entry after some seconds), \"refused\"\n"
+     "(invalid), or \"error\" with \"store_error\" (the store cannot record:\n"
+     "read-only, full or damaged; the verdict still stands).\n"
+     "Exit 0 first or re-entry, 3 duplicate, 1 refused, 2 error.\n"
+     "--kiosk names this kiosk in the log (default the hostname).\n"
+     "With -, reads one credential text a line from standard input and prints\n"
+     "one line per credential only after it is committed (the line is the\n"
+     "acknowledgement); exit 0 at the end, or 2 when any could not be recorded.\n"},
+    {"event", cmd_event,
+     "event create --state DIR --id ID --name NAME [--start T --end T] [--keep-names]\n"
+     "             [--reentry-after SECONDS] [--out FILE]",
+     "Makes an event with a new random 32-byte secret, and with --out writes\n"
+     "its event file (text, mode 0600, the secret in hex) for other kiosks.\n"
+     "--keep-names keeps holders' names in the audit log (the kiosk tells\n"
+     "them); otherwise no names are kept.\n"
+     "\n"
+     "tessera event import --state DIR FILE\n"
+     "  installs an event file: the kiosks that share it see each other's\n"
+     "  duplicates after a merge. The same id with another secret is refused.\n"
+     "tessera event export --state DIR --id ID --out FILE\n"
+     "  writes the event file of an event already here.\n"
+     "tessera event list --state DIR\n"
+     "  one event a line: id, name, start, end, names kept, re-entry.\n"},
+    {"log", cmd_log,
+     "log export --state DIR --event ID (--csv FILE | --jsonl FILE)",
+     "Writes the audit rows of an event, ordered by time, kiosk and number:\n"
+     "CSV (RFC 4180, a header row) or JSON Lines; - is standard output.\n"
+     "\n"
+     "tessera log merge --state DIR OTHER.db\n"
+     "  merges another kiosk's store of the same events: idempotent, in any\n"
+     "  order; the earliest first check-in of a badge wins. Refused, with\n"
+     "  nothing changed, when an event's secret differs or OTHER.db's chains\n"
+     "  do not check (exit 1).\n"
+     "tessera log check --state DIR\n"
+     "  recomputes every kiosk's hash chain; exit 1 naming the first row\n"
+     "  edited, deleted or reordered.\n"
+     "tessera log purge --state DIR [--days N]\n"
+     "  deletes rows older than N days (N is kept as the retention setting),\n"
+     "  and logs the purge.\n"
+     "tessera log counts --state DIR --event ID [--json]\n"
+     "  checked in, duplicates, re-entries and refused.\n"},
     {"inspect", cmd_inspect, "inspect (TEXT | -)",
      "Decodes every layer of a credential as JSON, trusting nothing: no\n"
      "signature is checked. Exit 0 when every layer decodes, 1 otherwise.\n"},

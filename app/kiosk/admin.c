@@ -9,6 +9,7 @@
 #include <SDL.h>
 
 #include "admin.h"
+#include "checkin.h"
 #include "i18n.h"
 #include "json.h"
 #include "kiosk.h"
@@ -139,6 +140,7 @@ static void install(kiosk *k)
     bool ok = r->reason == TESS_OK && !r->error;
     snprintf(a->result, sizeof a->result, "%s", r->message);
     a->result_ok = ok;
+    a->result_title = ok ? N_("The trust bundle was installed") : N_("No trust bundle was installed");
     if (ok) {
         /* the trust in force, loaded again: the next verdict uses it */
         state_close(&k->ks);
@@ -168,11 +170,24 @@ static void install(kiosk *k)
     free(r);
 }
 
+/* The log (every verdict, and the event's check-ins) as CSV on the USB
+ * stick: the one thing besides a bundle that moves between a kiosk and a
+ * stick, and only at admin's hand. */
+static void export_log(kiosk *k)
+{
+    kiosk_admin *a = &k->admin;
+    a->result_ok = checkin_export(k, a->usb_mount, k->now, a->result, sizeof a->result);
+    a->result_title =
+        a->result_ok ? N_("The log was written to the USB stick") : N_("The log was not written");
+    emit("export", "result", a->result_ok ? "written" : "error", NULL, 0);
+}
+
 static void admin_action(kiosk *k, int b, uint32_t now_ms)
 {
     k->dirty = true;
     switch (b) {
     case ADM_INSTALL: install(k); break;
+    case ADM_EXPORT: export_log(k); break;
     case ADM_LANGUAGE:
         k->lang = i18n_next(k->lang);
         emit("language", "language", i18n_code(k->lang), NULL, 0);
@@ -208,10 +223,16 @@ int admin_buttons(int s, int w, int h, SDL_Rect r[ADMIN_MAX_BUTTONS])
     if (s == SCREEN_ADMIN || s == SCREEN_ADMIN_STATE) {
         r[ADM_BACK] = (SDL_Rect){w / 30, h * 3 / 100, w * 24 / 100, h * 13 / 100};
         if (s == SCREEN_ADMIN) {
+            /* three columns, two rows: install, export, language / state,
+             * -, quit (quit apart, in the corner) */
+            static const int slot[ADM_EXPORT + 1] = {[ADM_INSTALL] = 0, [ADM_EXPORT] = 1,
+                                                     [ADM_LANGUAGE] = 2, [ADM_STATE] = 3,
+                                                     [ADM_QUIT] = 5};
             int ax = w / 30, aw = w - 2 * ax, ay = h * 19 / 100, ah = h * 62 / 100;
-            for (int i = 0; i < 4; i++)
-                r[i] = (SDL_Rect){ax + (i % 2) * aw / 2 + gap / 2, ay + (i / 2) * ah / 2 + gap / 2,
-                                  aw / 2 - gap, ah / 2 - gap};
+            for (int i = 0; i <= ADM_EXPORT; i++)
+                r[i] = (SDL_Rect){ax + (slot[i] % 3) * aw / 3 + gap / 2,
+                                  ay + (slot[i] / 3) * ah / 2 + gap / 2, aw / 3 - gap,
+                                  ah / 2 - gap};
         }
         return ADM_BUTTONS;
     }
@@ -316,9 +337,9 @@ bool admin_event(kiosk *k, const SDL_Event *e, uint32_t now_ms)
         }
         break;
     case SCREEN_ADMIN:
-        if (key >= SDLK_1 && key <= SDLK_4)
+        if (key >= SDLK_1 && key <= SDLK_5)
             admin_action(k, (int)(key - SDLK_1), now_ms);
-        else if (key >= SDLK_KP_1 && key <= SDLK_KP_4)
+        else if (key >= SDLK_KP_1 && key <= SDLK_KP_5)
             admin_action(k, (int)(key - SDLK_KP_1), now_ms);
         else if (key == SDLK_ESCAPE || key == SDLK_BACKSPACE)
             admin_action(k, ADM_BACK, now_ms);

@@ -49,7 +49,7 @@
 
 /* Buttons, by screen. PIN: 0-9 are the digits, then clear, OK, cancel. */
 enum { PIN_CLEAR = 10, PIN_OK, PIN_CANCEL, PIN_BUTTONS };
-enum { ADM_INSTALL = 0, ADM_LANGUAGE, ADM_STATE, ADM_QUIT, ADM_BACK, ADM_BUTTONS };
+enum { ADM_INSTALL = 0, ADM_LANGUAGE, ADM_STATE, ADM_QUIT, ADM_EXPORT, ADM_BACK, ADM_BUTTONS };
 #define ADMIN_MAX_BUTTONS PIN_BUTTONS
 
 typedef struct {
@@ -60,8 +60,9 @@ typedef struct {
     bool locked;
     uint32_t locked_until_ms;
     const char *msg;             /* English (a msgid): said on the screen */
-    char result[2048];           /* the last install's message (not translated) */
+    char result[2048];           /* the last install's or export's message (not translated) */
     bool result_ok;
+    const char *result_title;    /* a msgid: what result is about */
     uint32_t last_input_ms;
     bool press_down;             /* a touch or button held on idle */
     uint32_t press_since_ms;

@@ -61,6 +61,7 @@ static const SDL_Color WHITE = {255, 255, 255, 255};
 static const SDL_Color GREEN = {0x1b, 0x7f, 0x3b, 255};
 static const SDL_Color RED = {0xb3, 0x26, 0x1e, 255};
 static const SDL_Color AMBER = {0xb2, 0x6a, 0x00, 255};
+static const SDL_Color BLUE = {0x1f, 0x4e, 0x9c, 255}; /* already checked in */
 static const SDL_Color NAVY = {0x10, 0x1c, 0x2c, 255};
 static const SDL_Color SOFT = {0xc8, 0xd2, 0xdc, 255};
 static const SDL_Color WARN = {0xff, 0xc1, 0x4d, 255};
@@ -282,6 +283,12 @@ static void icon(kiosk_gfx *g, kiosk_tone tone, SDL_Color ground, float cx, floa
     } else if (tone == TONE_INVALID) {
         stroke(g, ground, cx - 0.18f * s, cy - 0.18f * s, cx + 0.18f * s, cy + 0.18f * s, th);
         stroke(g, ground, cx + 0.18f * s, cy - 0.18f * s, cx - 0.18f * s, cy + 0.18f * s, th);
+    } else if (tone == TONE_DUPLICATE) {
+        /* a clock face: "already, at ..." */
+        disc(g, ground, cx, cy, s * 0.3f);
+        disc(g, WHITE, cx, cy, s * 0.3f - th * 0.7f);
+        stroke(g, ground, cx, cy, cx, cy - 0.2f * s, th * 0.7f);
+        stroke(g, ground, cx, cy, cx + 0.14f * s, cy + 0.06f * s, th * 0.7f);
     } else {
         stroke(g, ground, cx, cy - 0.26f * s, cx, cy + 0.06f * s, th);
         disc(g, ground, cx, cy + 0.24f * s, th * 0.6f);
@@ -309,25 +316,57 @@ static void date_text(uint64_t t, char *out, size_t cap)
 
 static SDL_Color tone_colour(kiosk_tone t)
 {
-    return t == TONE_VALID ? GREEN : t == TONE_INVALID ? RED : AMBER;
+    return t == TONE_VALID       ? GREEN
+           : t == TONE_INVALID   ? RED
+           : t == TONE_DUPLICATE ? BLUE
+                                 : AMBER;
 }
 
 static const char *headline(const kiosk_shown *s)
 {
-    return s->tone == TONE_VALID     ? _("Valid")
-           : s->tone == TONE_INVALID ? _("Not valid")
-                                     : _("Cannot decide");
+    if (s->tone == TONE_VALID && s->checkin == TESS_CHECKIN_REENTRY)
+        return _("Welcome back");
+    if (s->tone == TONE_VALID && s->checkin == TESS_CHECKIN_FIRST)
+        return _("Welcome");
+    return s->tone == TONE_VALID       ? _("Valid")
+           : s->tone == TONE_INVALID   ? _("Not valid")
+           : s->tone == TONE_DUPLICATE ? _("Already checked in")
+                                       : _("Cannot decide");
+}
+
+/* "10:32" in the kiosk's own time zone (the system's). */
+static void clock_text(uint64_t t, char *out, size_t cap)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!localtime_r(&tt, &tm)) {
+        snprintf(out, cap, "?");
+        return;
+    }
+    snprintf(out, cap, "%02d:%02d", tm.tm_hour, tm.tm_min);
 }
 
 static const char *subline(const kiosk_shown *s)
 {
+    static char line[256];
+    if (s->tone == TONE_DUPLICATE) {
+        char at[16];
+        clock_text(s->first_time, at, sizeof at);
+        /* TRANSLATORS: under "Already checked in": when the badge was first
+         * checked in (10:32) and at which kiosk ("door 2") */
+        snprintf(line, sizeof line, _("at %s (%s)"), at, s->first_kiosk);
+        return line;
+    }
+    if (s->tone == TONE_VALID && s->checkin == TESS_CHECKIN_FIRST)
+        return _("Checked in: this badge is authentic and valid");
+    if (s->tone == TONE_VALID && s->checkin == TESS_CHECKIN_REENTRY)
+        return _("Checked in again: this badge is authentic and valid");
     if (s->tone == TONE_UNDECIDED)
         return (s->warnings & TESS_WARN_TRUST_STALE)
                    ? _("The list of trusted issuers is out of date: ask staff")
                    : _("This kiosk's clock cannot be trusted: ask staff");
     if (s->reason == TESS_ERR_EXPIRED && s->has_cred && s->has_exp) {
         /* say when: "This badge has expired (on 1 January 2025)" */
-        static char line[256];
         char day[64];
         date_text(s->exp, day, sizeof day);
         /* TRANSLATORS: the reason, then the date it expired */
@@ -452,6 +491,32 @@ static void draw_preview(kiosk_gfx *g, const kiosk *k)
                 WARN, false);
 }
 
+/* Check-in mode: the event and its running counts, across every kiosk
+ * merged into this one's log; and, in any mode, a log that cannot be
+ * written (the kiosk then verifies only). */
+static void draw_checkin_counts(kiosk_gfx *g, const kiosk *k, int y)
+{
+    int w = g->w;
+    char line[512];
+    bool counts = k->cfg.mode == MODE_CHECKIN && k->have_event;
+    if (counts) {
+        /* TRANSLATORS: the event's name, then its counts */
+        snprintf(line, sizeof line, _("%s: %llu checked in, %llu already in, %llu refused"),
+                 k->event.name[0] ? k->event.name : k->event.id,
+                 (unsigned long long)k->counts.checked_in,
+                 (unsigned long long)k->counts.duplicates,
+                 (unsigned long long)k->counts.refused);
+        y += text_at(g, F_BODY_BOLD, line, w / 20, y, w * 9 / 10, ALIGN_CENTRE, WHITE, false);
+        if (k->event.keep_names && !k->store_problem[0])
+            text_at(g, F_SMALL, _("This event keeps visitors' names in its list"), w / 20, y,
+                    w * 9 / 10, ALIGN_CENTRE, SOFT, false);
+    }
+    if (k->store_problem[0]) {
+        snprintf(line, sizeof line, _("Not recording (%s): verifying only"), k->store_problem);
+        text_at(g, F_SMALL, line, w / 20, y, w * 9 / 10, ALIGN_CENTRE, WARN, false);
+    }
+}
+
 static void draw_idle(kiosk_gfx *g, const kiosk *k)
 {
     int w = g->w, h = g->h;
@@ -459,12 +524,15 @@ static void draw_idle(kiosk_gfx *g, const kiosk *k)
     int side = h * 30 / 100;
     guide(g, (w - side) / 2, h * 7 / 100, side, side, false);
     draw_language(g, k);
+    /* with check-in counts or a log problem below it, the call is smaller */
+    bool more = (k->cfg.mode == MODE_CHECKIN && k->have_event) || k->store_problem[0];
+    int font = more ? F_HEAD : F_HUGE, y = h * 42 / 100;
     if (idle_kind_of(k) == IDLE_NO_CAMERA)
-        text_at(g, F_HUGE, _("Camera not available"), w / 20, h * 42 / 100, w * 9 / 10,
-                ALIGN_CENTRE, WARN, true);
+        y += text_at(g, font, _("Camera not available"), w / 20, y, w * 9 / 10, ALIGN_CENTRE,
+                     WARN, true);
     else
-        text_at(g, F_HUGE, _("Show your badge to the camera"), w / 20, h * 42 / 100,
-                w * 9 / 10, ALIGN_CENTRE, WHITE, true);
+        y += text_at(g, font, _("Show your badge to the camera"), w / 20, y, w * 9 / 10,
+                     ALIGN_CENTRE, WHITE, true);
 
     char line[512], when[64];
     uint64_t age = k->now > k->bundle_issued_at ? (k->now - k->bundle_issued_at) / 86400 : 0;
@@ -484,6 +552,7 @@ static void draw_idle(kiosk_gfx *g, const kiosk *k)
                  from, (unsigned long long)age);
     text_at(g, F_SMALL, line, w / 20, h * 78 / 100, w * 9 / 10, ALIGN_CENTRE, stale ? WARN : SOFT,
             false);
+    draw_checkin_counts(g, k, y + h / 40);
     date_text(k->now, when, sizeof when);
     if (k->have_at)
         snprintf(line, sizeof line, _("Clock: fixed at %s (test)"), when);
@@ -520,6 +589,10 @@ static void draw_verdict(kiosk_gfx *g, const kiosk *k)
         text_at(g, F_SMALL, _("Tap for details"), w / 20, h * 88 / 100, w * 9 / 10, ALIGN_CENTRE,
                 WHITE, false);
     }
+    /* the holder is told when this event keeps names (issue 6) */
+    if (s->name_kept)
+        text_at(g, F_SMALL, _("Your name is kept in this event's list of visitors"), w / 20,
+                h * 80 / 100, w * 9 / 10, ALIGN_CENTRE, WHITE, false);
 }
 
 static void draw_details(kiosk_gfx *g, const kiosk *k)
@@ -653,12 +726,11 @@ static void draw_admin(kiosk_gfx *g, const kiosk *k)
     button(g, r[ADM_LANGUAGE], lang, "2", key);
     button(g, r[ADM_STATE], _("State"), "3", key);
     button(g, r[ADM_QUIT], _("Quit"), "4", RED);
+    button(g, r[ADM_EXPORT], _("Export the log to the USB stick"), "5", key);
     if (a->result[0]) {
         int y = h * 83 / 100;
-        y += text_at(g, F_SMALL,
-                     a->result_ok ? _("The trust bundle was installed")
-                                  : _("No trust bundle was installed"),
-                     w / 20, y, w * 9 / 10, ALIGN_CENTRE, a->result_ok ? WHITE : WARN, false);
+        y += text_at(g, F_SMALL, a->result_title ? _(a->result_title) : "", w / 20, y,
+                     w * 9 / 10, ALIGN_CENTRE, a->result_ok ? WHITE : WARN, false);
         text_at(g, F_SMALL, a->result, w / 20, y, w * 9 / 10, ALIGN_CENTRE, SOFT, false);
     }
 }

@@ -18,6 +18,7 @@
 #include "i18n.h"
 #include "json.h"
 #include "kiosk.h"
+#include "checkin.h"
 #include "gpio.h"
 #include "notify.h"
 #include "sound.h"
@@ -249,6 +250,7 @@ static void print_verdict_json(const kiosk *k, const kiosk_input *in, uint64_t t
     json_u64(&j, t);
     json_key(&j, "input");
     json_str(&j, in->name);
+    checkin_json(&j, k);
     json_end_obj(&j);
     json_done(&j);
     fflush(stdout);
@@ -302,7 +304,6 @@ static void judge(kiosk *k, const kiosk_input *in, uint32_t now_ms)
     tess_status st = tess_verify(&k->verifier, in->text, in->len, &k->ks.bundle, &clock,
                                  &k->verdict);
     (void)st; /* the verdict holds the reason */
-    print_verdict_json(k, in, t);
 
     /* The floor moves on with the clock (at most hourly: it is a write). */
     if (!k->have_at && !(k->verdict.warnings & TESS_WARN_CLOCK_UNCERTAIN) &&
@@ -327,6 +328,12 @@ static void judge(kiosk *k, const kiosk_input *in, uint32_t now_ms)
         s->tone = TONE_UNDECIDED;
     else
         s->tone = TONE_VALID;
+    /* the log, and in check-in mode the check-in: a badge the kiosk cannot
+     * decide on (or refuses by policy) is logged, never checked in */
+    checkin_record(k, v, t, s->tone == TONE_VALID);
+    if (s->checkin == TESS_CHECKIN_DUPLICATE)
+        s->tone = TONE_DUPLICATE;
+    print_verdict_json(k, in, t);
     s->has_cred = v->has_cred;
     if (v->has_cred) {
         const tess_credential *cr = &v->cred;
@@ -349,9 +356,10 @@ static void judge(kiosk *k, const kiosk_input *in, uint32_t now_ms)
     wipe(&k->verdict, 0, sizeof k->verdict);
     wipe(&k->verifier, 0, sizeof k->verifier);
     k->verdicts++;
-    gpio_signal_verdict(k->gpio, s->tone == TONE_VALID     ? GPIO_VALID
-                                 : s->tone == TONE_INVALID ? GPIO_INVALID
-                                                           : GPIO_UNDECIDED,
+    gpio_signal_verdict(k->gpio, s->tone == TONE_VALID       ? GPIO_VALID
+                                 : s->tone == TONE_INVALID   ? GPIO_INVALID
+                                 : s->tone == TONE_DUPLICATE ? GPIO_DUPLICATE
+                                                             : GPIO_UNDECIDED,
                         now_ms);
     kiosk_set_screen(k, SCREEN_VERDICT, now_ms);
 }
@@ -396,6 +404,7 @@ static void update(kiosk *k, uint32_t now_ms)
         k->dirty = true;
     }
     admin_update(k, now_ms);
+    checkin_tick(k, t);
     bool admin_open_now = k->screen >= SCREEN_PIN;
     /* while staff use admin, what is read waits in the queue */
     while (k->q_count > 0 && !admin_open_now) {
@@ -669,6 +678,7 @@ int main(int argc, char **argv)
     notify_open(&sd);
     bool told_ready = false;
     open_gpio(k, SDL_GetTicks());
+    checkin_open(k, wall_now(k));
 
     uint32_t start = SDL_GetTicks();
     k->start_ms = start;
@@ -685,9 +695,10 @@ int main(int argc, char **argv)
         update(k, now_ms);
         if (k->verdicts != sounded) {
             sounded = k->verdicts;
-            sound_play(sound, k->shown.tone == TONE_VALID     ? SOUND_VALID
-                              : k->shown.tone == TONE_INVALID ? SOUND_INVALID
-                                                              : SOUND_UNDECIDED);
+            sound_play(sound, k->shown.tone == TONE_VALID       ? SOUND_VALID
+                              : k->shown.tone == TONE_INVALID   ? SOUND_INVALID
+                              : k->shown.tone == TONE_DUPLICATE ? SOUND_DUPLICATE
+                                                                : SOUND_UNDECIDED);
         }
         if (k->dirty) {
             if (!gfx_draw(g, k))
@@ -716,6 +727,7 @@ int main(int argc, char **argv)
     notify_close(&sd);
     gpio_close(k->gpio, SDL_GetTicks());
     k->gpio = NULL;
+    checkin_close(k);
     kiosk_wipe_verdict(k);
     sound_close(sound);
     SDL_SetEventFilter(NULL, NULL);

@@ -32,6 +32,7 @@
 #include "config.h"
 #include "evdev.h"
 #include "state.h"
+#include "store.h"
 #include "admin.h"
 #include "tessera/tess_verify.h"
 
@@ -70,7 +71,8 @@ typedef enum {
     SCREEN_ADMIN_STATE,  /* admin: the trust in force */
     SCREEN_NOTICE        /* admin: a message, then idle by itself */
 } kiosk_screen;
-typedef enum { TONE_VALID = 0, TONE_INVALID, TONE_UNDECIDED } kiosk_tone;
+/* DUPLICATE: check-in mode, a valid badge already checked in. */
+typedef enum { TONE_VALID = 0, TONE_INVALID, TONE_UNDECIDED, TONE_DUPLICATE } kiosk_tone;
 
 /* The last verdict, as shown: copies, wiped when it leaves the screen. */
 typedef struct {
@@ -91,6 +93,11 @@ typedef struct {
     bool has_eqf;
     uint64_t eqf;
     char lang[K_LANG];           /* the credential's lang, "" when none */
+    /* check-in mode (checkin.h) */
+    tess_checkin_kind checkin;   /* NONE outside check-in mode */
+    uint64_t first_time;         /* a duplicate: the first check-in */
+    char first_kiosk[TESS_KIOSK_ID_MAX + 1];
+    bool name_kept;              /* this event keeps the holder's name */
 } kiosk_shown;
 
 typedef struct {
@@ -169,6 +176,14 @@ typedef struct kiosk {
 
     /* admin: the PIN screen, the admin screens, the --keys script */
     kiosk_admin admin;
+    /* the log and check-in (checkin.h) */
+    tess_store *store;
+    char store_problem[300];     /* "" while recording works */
+    tess_event event;            /* check-in mode: the event */
+    bool have_event;
+    tess_counts counts;          /* the event's, for the idle screen */
+    uint64_t store_retry_at, purge_at;
+    unsigned store_idle_at;      /* verdicts when the WAL was last looked at */
     /* lights, buzzer, door relay (gpio.h); NULL without GPIO */
     struct kiosk_gpio *gpio;
     const char *gpio_chip;       /* --gpio CHIP (sim:FILE in tests), over the file's */

@@ -12,7 +12,7 @@
 /* Not M_PI: strict C11 with _POSIX_C_SOURCE does not declare it. */
 #define PI 3.14159265358979323846
 #define CUE_SEGMENTS 3
-#define CUE_COUNT 3
+#define CUE_COUNT 4
 #define CUE_CAP ((size_t)SOUND_RATE * SOUND_MAX_MS / 1000)
 
 /* A tone, or silence when hz is 0. */
@@ -25,6 +25,7 @@ static const segment cues[CUE_COUNT][CUE_SEGMENTS] = {
     [SOUND_VALID] = {{660, 120}, {880, 120}, {0, 0}},
     [SOUND_INVALID] = {{440, 180}, {330, 180}, {0, 0}},
     [SOUND_UNDECIDED] = {{520, 120}, {0, 80}, {520, 120}},
+    [SOUND_DUPLICATE] = {{392, 300}, {0, 0}, {0, 0}},
 };
 
 static bool known(kiosk_sound s, int rate)

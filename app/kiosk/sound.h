@@ -6,13 +6,14 @@
  *   invalid    two falling lower tones, 440 Hz then 330 Hz, 180 ms each
  *   undecided  one mid tone pulsed twice: 520 Hz 120 ms, 80 ms of
  *              silence, 520 Hz 120 ms
+ *   duplicate  one long low tone, 392 Hz 300 ms (check-in: already in)
  *
  * Each tone rises and falls over SOUND_RAMP_MS (raised cosine), so a cue
  * starts and ends at zero and never clicks. The cues differ in pitch,
  * direction and rhythm, so they are told apart without the screen.
  *
  * sound_render is pure: the caller passes the buffer. The player keeps the
- * three cues rendered in advance; playing one only queues it, and a kiosk
+ * four cues rendered in advance; playing one only queues it, and a kiosk
  * without an audio device plays nothing and goes on (sound_open returns
  * NULL, and every call accepts NULL).
  *
@@ -25,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { SOUND_VALID, SOUND_INVALID, SOUND_UNDECIDED } kiosk_sound;
+typedef enum { SOUND_VALID, SOUND_INVALID, SOUND_UNDECIDED, SOUND_DUPLICATE } kiosk_sound;
 
 /* The player's rate; sound_render accepts SOUND_MIN_RATE..SOUND_MAX_RATE
  * (below, 880 Hz would alias; above, no device needs it). */

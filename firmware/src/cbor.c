@@ -121,6 +121,8 @@ tess_status tess_cbor_map_find(const tess_cbor *map, uint64_t n, int64_t key,
             *found = true;
             return TESS_OK;
         }
+        /* Two calls: the key, then its value. */
+        /* NOLINTNEXTLINE(misc-redundant-expression) */
         if ((st = tess_cbor_skip(&c)) != TESS_OK || (st = tess_cbor_skip(&c)) != TESS_OK)
             return st;
     }
@@ -212,7 +214,8 @@ static uint64_t float_bits(const tess_cbor_item *it)
             shift++;
         }
         man &= ((uint64_t)1 << 52) - 1;
-        exp = (uint64_t)((it->info == 26 ? 1 - 127 : 1 - 15) + 1023 - shift + 1);
+        int biased = (it->info == 26 ? 1 - 127 : 1 - 15) + 1023 - shift + 1; /* > 0 */
+        exp = (uint64_t)biased;
     }
     return sign << 63 | exp << 52 | man;
 }

@@ -112,6 +112,8 @@ tess_status tess_cose_sign1_parse(tess_span msg, size_t max_string, tess_cose_si
     bool tagged;
     if (open_array(&c, TESS_COSE_TAG_SIGN1, false, 4, &tagged) == TESS_OK) {
         tess_cbor probe = c;
+        /* Two calls: the protected header, then the unprotected one. */
+        /* NOLINTNEXTLINE(misc-redundant-expression) */
         if (tess_cbor_skip(&probe) == TESS_OK && tess_cbor_skip(&probe) == TESS_OK)
             payload_head = probe.p;
     }

@@ -23,11 +23,19 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config.h"
+#include "qr_render.h"
 #include "testkit.h"
 #include "tessera/tess_cbor.h"
 
 static char root_dir[512];
-static size_t n_written[3];
+/* The corpora, one per harness: fuzz_<name> reads DIR/<name>. */
+static const char *const subs[] = {"verify", "bundle", "cbor", "b45", "inflate", "cose",
+                                   "claims", "claims_signed", "root", "install", "config",
+                                   "scan", "roundtrip"};
+enum { S_VERIFY, S_BUNDLE, S_CBOR, S_B45, S_INFLATE, S_COSE, S_CLAIMS, S_CLAIMS_SIGNED,
+       S_ROOT, S_INSTALL, S_CONFIG, S_SCAN, S_ROUNDTRIP, N_SUBS };
+static size_t n_written[N_SUBS];
 
 static _Noreturn void fail(const char *what)
 {
@@ -51,10 +59,9 @@ static void make_dir(const char *path)
     }
 }
 
-/* sub: 0 verify, 1 bundle, 2 cbor */
+/* sub: 0 verify, 1 bundle, 2 cbor, or any S_* */
 static void put(int sub, const char *name, const void *p, size_t n)
 {
-    static const char *const subs[] = {"verify", "bundle", "cbor"};
     char path[1024];
     snprintf(path, sizeof path, "%s/%s/%s", root_dir, subs[sub], name);
     FILE *f = fopen(path, "wb");
@@ -1012,6 +1019,292 @@ static void cbor_seeds(void)
     }
 }
 
+/* ---- the corpora of the other harnesses, from the ones above ---- */
+
+static uint8_t *read_whole(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail(path);
+    size_t cap = 1 << 16, len = 0;
+    uint8_t *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0) {
+        len += got;
+        if (len == cap) {
+            uint8_t *more = realloc(buf, cap * 2);
+            if (!more)
+                break;
+            buf = more;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (!buf)
+        fail("memory");
+    *n = len;
+    return buf;
+}
+
+/* Calls fn on each file of root_dir/subs[sub] whose name ends in suffix,
+ * in name order (the same seeds each time). */
+static void each_file(int sub, const char *suffix,
+                      void (*fn)(const char *name, const uint8_t *p, size_t n))
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/%s", root_dir, subs[sub]);
+    struct dirent **list;
+    int count = scandir(dir, &list, NULL, alphasort);
+    if (count < 0)
+        fail(dir);
+    for (int i = 0; i < count; i++) {
+        const char *name = list[i]->d_name;
+        size_t l = strlen(name), sl = strlen(suffix);
+        if (name[0] != '.' && l > sl && strcmp(name + l - sl, suffix) == 0) {
+            char path[2048];
+            snprintf(path, sizeof path, "%s/%s", dir, name);
+            size_t n;
+            uint8_t *p = read_whole(path, &n);
+            fn(name, p, n);
+            free(p);
+        }
+        free(list[i]);
+    }
+    free(list);
+}
+
+/* claims: every payload; claims_signed: the same with the signer byte
+ * (0: issuer seed 1, 1: seed 3, 3: seed 1 and a flipped bit). */
+static void claims_seed(const char *name, const uint8_t *p, size_t n)
+{
+    put(S_CLAIMS, name, p, n);
+    uint8_t buf[8192];
+    if (n + 1 > sizeof buf)
+        return;
+    memcpy(buf + 1, p, n);
+    char fname[300];
+    static const uint8_t who[] = {0, 3, 4};
+    for (size_t i = 0; i < sizeof who; i++) {
+        buf[0] = who[i];
+        snprintf(fname, sizeof fname, "k%u-%s", (unsigned)who[i], name);
+        put(S_CLAIMS_SIGNED, fname, buf, n + 1);
+    }
+}
+
+/* cose: every message; inflate: its zlib stream at a few caps. */
+static void cose_seed(const char *name, const uint8_t *p, size_t n)
+{
+    put(S_COSE, name, p, n);
+    static uint8_t z[16384 + 1];
+    size_t zl;
+    if (tess_deflate(p, n, z + 1, sizeof z - 1, &zl) != TESS_OK)
+        return;
+    char fname[300];
+    static const uint8_t caps[] = {12, 9, 0xF6}; /* 4096, 512; 4096 and deflate too */
+    for (size_t i = 0; i < sizeof caps; i++) {
+        z[0] = caps[i];
+        snprintf(fname, sizeof fname, "cap%u-%s.zlib", (unsigned)caps[i], name);
+        put(S_INFLATE, fname, z, zl + 1);
+    }
+}
+
+static void zlib_seed(const char *name, const uint8_t *p, size_t n)
+{
+    static uint8_t z[16384 + 1];
+    if (n + 1 > sizeof z)
+        return;
+    z[0] = 12;
+    memcpy(z + 1, p, n);
+    put(S_INFLATE, name, z, n + 1);
+}
+
+/* b45: the Base45 of every text (what follows "MC1:"), as is. */
+static void text_seed(const char *name, const uint8_t *p, size_t n)
+{
+    const uint8_t *colon = memchr(p, ':', n < 8 ? n : 8);
+    if (colon)
+        put(S_B45, name, colon + 1, n - (size_t)(colon + 1 - p));
+}
+
+static void bundle_file_seed(const char *name, const uint8_t *p, size_t n)
+{
+    put(S_INSTALL, name, p, n);
+    put(S_ROOT, name, p, n);
+}
+
+/* scan: a few texts as QR codes, 2 pixels a module, 2 modules of quiet
+ * zone: two bytes of width, then the grey pixels. */
+static void qr_seed(const char *name, const char *text, bool retries)
+{
+    qr_code q;
+    if (!qr_encode(text, 'L', &q))
+        fail("qr_encode");
+    qr_style st = {'L', 2, 2};
+    int w, h;
+    uint8_t *px = qr_pixels(&q, &st, &w, &h);
+    qr_free(&q);
+    if (!px || w > 1023)
+        fail("qr_pixels");
+    size_t n = (size_t)w * (size_t)h;
+    uint8_t *buf = malloc(n + 2);
+    if (!buf)
+        fail("memory");
+    buf[0] = (uint8_t)((w >> 8) | (retries ? 0x80 : 0));
+    buf[1] = (uint8_t)(w & 0xff);
+    memcpy(buf + 2, px, n);
+    put(S_SCAN, name, buf, n + 2);
+    free(buf);
+    free(px);
+}
+
+static void scan_text_seed(const char *name, const uint8_t *p, size_t n)
+{
+    /* The valid ones, the revoked one and a few refusals. */
+    if (strncmp(name, "valid-default-auto", 18) != 0 && strncmp(name, "revoked", 7) != 0 &&
+        strncmp(name, "expired", 7) != 0 && strncmp(name, "valid-second", 12) != 0 &&
+        strncmp(name, "bad_base45-ggw", 14) != 0)
+        return;
+    char text[8300];
+    if (n >= sizeof text)
+        return;
+    memcpy(text, p, n);
+    text[n] = '\0';
+    char fname[300];
+    snprintf(fname, sizeof fname, "%s.grey", name);
+    qr_seed(fname, text, false);
+    snprintf(fname, sizeof fname, "retries-%s.grey", name);
+    qr_seed(fname, text, true);
+}
+
+/* roundtrip: a header of 24 bytes, then texts separated by 0 (see
+ * fuzz_roundtrip.c). */
+static void roundtrip_seed(const char *name, uint8_t flags, uint16_t has, int16_t iat_days,
+                           int16_t exp_hours, uint8_t cti_fill, const char *texts, size_t tl)
+{
+    uint8_t buf[1024];
+    memset(buf, 0, 24);
+    buf[0] = flags;
+    buf[1] = (uint8_t)(has >> 8);
+    buf[2] = (uint8_t)has;
+    buf[3] = (uint8_t)((uint16_t)iat_days >> 8);
+    buf[4] = (uint8_t)iat_days;
+    buf[5] = (uint8_t)((uint16_t)exp_hours >> 8);
+    buf[6] = (uint8_t)exp_hours;
+    buf[7] = 0xff; /* nbf a minute before now */
+    buf[8] = 0xff;
+    buf[9] = 2;
+    buf[10] = 3;
+    buf[12] = 16;
+    buf[15] = cti_fill;
+    memset(buf + 16, cti_fill, 8);
+    buf[17] = 0x31;
+    buf[18] = 3;
+    memcpy(buf + 24, texts, tl);
+    put(S_ROUNDTRIP, name, buf, 24 + tl);
+}
+
+static void roundtrip_seeds(void)
+{
+    static const char full[] = "Maria Garcia\0Forklift Safety, Level 1\0FORK-L1\0Example Academy"
+                               "\0holder-7731\0ES\0EQAVET\0es-ES\0esco:0b4a9b1c\0esco:6c2d1e7f"
+                               "\1logistics-basic\0warehouse-lead";
+    static const char any[] = "Ada\0Crane\0CRANE-2\0Example College";
+    uint16_t all = TESS_HAS_SUB | TESS_HAS_EXP | TESS_HAS_NBF | TESS_HAS_TYPE |
+                   TESS_HAS_COUNTRY | TESS_HAS_EQF | TESS_HAS_WORKLOAD | TESS_HAS_QA |
+                   TESS_HAS_LANG;
+    roundtrip_seed("valid-full", 0, all, -1, 24 * 365, 0x42, full, sizeof full - 1);
+    roundtrip_seed("valid-college", 1, TESS_HAS_EXP, -30, 24, 0x43, any, sizeof any - 1);
+    roundtrip_seed("out_of_scope", 0, 0, -1, 0, 0x44, any, sizeof any - 1);
+    roundtrip_seed("revoked", 0, TESS_HAS_EXP, -1, 100, 0xA5, full, sizeof full - 1);
+    roundtrip_seed("revoked-college", 1, 0, -1, 0, 0x11, any, sizeof any - 1);
+    roundtrip_seed("expired", 0, TESS_HAS_EXP, -10, -48, 0x45, full, sizeof full - 1);
+    roundtrip_seed("not_yet_valid", 0, TESS_HAS_NBF, -1, 0, 0x46, full, sizeof full - 1);
+    roundtrip_seed("key_not_valid", 1, 0, -3000, 0, 0x47, any, sizeof any - 1);
+    roundtrip_seed("issuer_mismatch", 2, 0, -1, 0, 0x48, full, sizeof full - 1);
+    roundtrip_seed("bad-utf8", 0, 0, -1, 0, 0x49, "\xc0\xaf\0t\0FORK-1\0a", 13);
+}
+
+/* config: the documented example, and a few files with problems. */
+static void config_seeds(void)
+{
+    put(S_CONFIG, "example.conf", config_example, strlen(config_example));
+    static const struct {
+        const char *name, *text;
+    } files[] = {
+        {"empty.conf", ""},
+        {"comments.conf", "# nothing\n\n   # more\n"},
+        {"mode-checkin.conf", "mode = checkin\nlanguage = fr\nstale_policy = refuse\n"},
+        {"bad-value.conf", "verdict_seconds = 999\nvolume = -1\n"},
+        {"unknown-key.conf", "colour = blue\n"},
+        {"no-equals.conf", "mode door\n"},
+        {"twice.conf", "mode = verify\nmode = verify\n"},
+        {"size.conf", "width = 800\nheight = 480\nfullscreen = no\n"},
+        {"pin.conf", "admin_pin_hash = $argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$aGFzaA\n"},
+        {"crlf.conf", "sounds = off\r\nvolume = 10\r\n"},
+        {"nul.conf", "mode = \0verify\n"},
+        {"long-line.conf", "language = "
+                           "enenenenenenenenenenenenenenenenenenenenenenenenenenenenenenenenen"
+                           "enenenenenenenenenenenenenenenenenenenenenenenenenenenenenenenenen"
+                           "enenenenenenenenenenenenenenenenenenenenenenenenenenenenenenenenen"
+                           "enenenenenenenenenenenenenenenenenenenenenenenenenenenenenenenenen\n"},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        put(S_CONFIG, files[i].name, files[i].text,
+            strcmp(files[i].name, "nul.conf") == 0 ? 16 : strlen(files[i].text));
+}
+
+static void b45_vector_seeds(void)
+{
+    cJSON *j = json_file("rfc9285-base45/base45_vectors.json");
+    static const char *const lists[] = {"valid", "invalid"};
+    char name[64];
+    for (size_t l = 0; l < 2; l++) {
+        cJSON *it;
+        size_t k = 0;
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(j, lists[l]))
+        {
+            cJSON *enc = cJSON_GetObjectItemCaseSensitive(it, "encoded");
+            if (cJSON_IsString(enc)) {
+                snprintf(name, sizeof name, "rfc9285-%s-%02zu", lists[l], k++);
+                put(S_B45, name, enc->valuestring, strlen(enc->valuestring));
+            }
+        }
+    }
+    cJSON_Delete(j);
+}
+
+static void derived_seeds(void)
+{
+    each_file(S_CBOR, ".payload", claims_seed);
+    each_file(S_VERIFY, ".cose", cose_seed);
+    each_file(S_CBOR, ".cbor", cose_seed);
+    each_file(S_VERIFY, ".zlib", zlib_seed);
+    each_file(S_VERIFY, ".txt", text_seed);
+    each_file(S_VERIFY, ".txt", scan_text_seed);
+    each_file(S_BUNDLE, "", bundle_file_seed);
+    b45_vector_seeds();
+    roundtrip_seeds();
+    config_seeds();
+    /* Roots of every size, and broken ones. */
+    static const int n_keys[] = {1, 2, 5, 16, 17};
+    for (size_t i = 0; i < sizeof n_keys / sizeof n_keys[0]; i++) {
+        uint8_t keys[17][32], out[1024];
+        size_t len;
+        for (int k = 0; k < n_keys[i]; k++)
+            memset(keys[k], 0x20 + k, 32);
+        unsigned t = (unsigned)(n_keys[i] + 1) / 2;
+        if (tess_root_encode(t, (const uint8_t(*)[32])keys, (size_t)n_keys[i], out, sizeof out,
+                             &len) == TESS_OK) {
+            char name[64];
+            snprintf(name, sizeof name, "root-%d-keys.cbor", n_keys[i]);
+            put(S_ROOT, name, out, len);
+            out[len - 1] ^= 1;
+            snprintf(name, sizeof name, "root-%d-keys-flipped.cbor", n_keys[i]);
+            put(S_ROOT, name, out, len);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -1021,19 +1314,20 @@ int main(int argc, char **argv)
     snprintf(root_dir, sizeof root_dir, "%s", argv[1]);
     char path[600];
     make_dir(root_dir);
-    snprintf(path, sizeof path, "%s/verify", root_dir);
-    make_dir(path);
-    snprintf(path, sizeof path, "%s/bundle", root_dir);
-    make_dir(path);
-    snprintf(path, sizeof path, "%s/cbor", root_dir);
-    make_dir(path);
+    for (size_t i = 0; i < N_SUBS; i++) {
+        snprintf(path, sizeof path, "%s/%s", root_dir, subs[i]);
+        make_dir(path);
+    }
 
     W = fuzz_world();
     verify_seeds();
     bundle_seeds();
     cbor_seeds();
-    printf("fuzz_seeds: %zu verify, %zu bundle, %zu cbor seeds in %s\n", n_written[0],
-           n_written[1], n_written[2], root_dir);
+    derived_seeds();
+    printf("fuzz_seeds:");
+    for (size_t i = 0; i < N_SUBS; i++)
+        printf(" %zu %s", n_written[i], subs[i]);
+    printf(" seeds in %s\n", root_dir);
     tk_world_free(W);
     return 0;
 }

@@ -36,6 +36,7 @@ static const cue_case cases[] = {
     {SOUND_VALID, 2, {{660, 120}, {880, 120}}},
     {SOUND_INVALID, 2, {{440, 180}, {330, 180}}},
     {SOUND_UNDECIDED, 3, {{520, 120}, {0, 80}, {520, 120}}},
+    {SOUND_DUPLICATE, 1, {{392, 300}}},
 };
 #define N_CASES (sizeof cases / sizeof cases[0])
 
@@ -113,6 +114,7 @@ static void lengths(void **state)
     assert_int_equal(sound_length(SOUND_VALID, 48000), 11520);
     assert_int_equal(sound_length(SOUND_INVALID, 48000), 17280);
     assert_int_equal(sound_length(SOUND_UNDECIDED, 48000), 15360);
+    assert_int_equal(sound_length(SOUND_DUPLICATE, 48000), 14400);
 }
 
 static void pitches_right(void **state)
@@ -260,7 +262,7 @@ static void buffers(void **state)
         assert_int_equal(sound_render(SOUND_VALID, bad_rates[r], 100, buf, CAP), 0);
         assert_int_equal(buf[0], SENTINEL);
     }
-    kiosk_sound bad[] = {(kiosk_sound)(SOUND_UNDECIDED + 1), (kiosk_sound)-1};
+    kiosk_sound bad[] = {(kiosk_sound)(SOUND_DUPLICATE + 1), (kiosk_sound)-1};
     for (size_t i = 0; i < 2; i++) {
         assert_int_equal(sound_length(bad[i], SOUND_RATE), 0);
         assert_int_equal(sound_render(bad[i], SOUND_RATE, 100, buf, CAP), 0);

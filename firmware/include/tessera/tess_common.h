@@ -103,10 +103,16 @@ const char *tess_reason_text(tess_status s);
 
 /* The most characters a QR code holds in alphanumeric mode (version 40-L). */
 #define TESS_MAX_TEXT 4296u
-/* Base45 output, before inflating. (4296 characters give at most 2861.) */
+/* Base45 output, before inflating. (4296 characters give at most 2861.)
+ * A board profile may set this and TESS_MAX_C lower, never higher, to fit
+ * its RAM (board/cortex-m/README.md says what the door reader uses). */
+#ifndef TESS_MAX_Z
 #define TESS_MAX_Z 3000u
+#endif
 /* The COSE_Sign1 message after inflating: a zip bomb stops here. */
+#ifndef TESS_MAX_C
 #define TESS_MAX_C 4096u
+#endif
 /* Any text or byte string inside the credential, but for the COSE payload
  * wrapper itself, which C's limit bounds. */
 #define TESS_MAX_STRING 512u

@@ -7,8 +7,10 @@
  * dictionary or checksum-failing stream, bytes after its end, or non-zero
  * padding bits after the final block (they would make the text malleable);
  * TESS_ERR_TOO_LARGE as soon as the output would pass cap (a zip bomb is
- * stopped after cap + 1 bytes of work, not after inflating it).
- * zlib allocates from the caller's arena, never from the heap.
+ * stopped after cap + 1 bytes of work, not after inflating it);
+ * TESS_ERR_ARG for a cap above TESS_INFLATE_WINDOW.
+ * zlib allocates from the caller's arena, never from the heap: its state
+ * and a window of TESS_INFLATE_WINDOW bytes, not 32 KB.
  * Does not check: padding inside a stored block (issuers never emit one: a
  * stored block never makes Z shorter than C).
  */
@@ -17,8 +19,22 @@
 
 #include "tess_common.h"
 
-/* zlib's inflate state (about 7 KB on 64-bit) and its 32 KB window. */
-#define TESS_INFLATE_ARENA (44u * 1024u)
+/* The window: the smallest power of two >= TESS_MAX_C (zlib allows 256
+ * bytes to 32 KB). Inflating raw deflate with it gives what a 32 KB window
+ * gives for any output of at most TESS_MAX_C (+ 1) bytes; cap may not pass
+ * it (TESS_ERR_ARG). */
+#define TESS_INFLATE_WBITS                                                              \
+    (TESS_MAX_C <= 256u ? 8 : TESS_MAX_C <= 512u ? 9 : TESS_MAX_C <= 1024u ? 10          \
+     : TESS_MAX_C <= 2048u ? 11 : TESS_MAX_C <= 4096u ? 12 : TESS_MAX_C <= 8192u ? 13    \
+     : TESS_MAX_C <= 16384u ? 14 : 15)
+#define TESS_INFLATE_WINDOW (1u << TESS_INFLATE_WBITS)
+_Static_assert(TESS_MAX_C <= 32768u, "zlib's window is at most 32 KB");
+
+/* zlib's inflate state (7120 bytes on a 32-bit target, a little more on
+ * 64-bit; test_alloc and board/cortex-m's test_m4 report the peak) and the
+ * window. */
+#define TESS_INFLATE_STATE ((unsigned)(sizeof(void *) > 4u ? 7424u : 7168u))
+#define TESS_INFLATE_ARENA (TESS_INFLATE_STATE + TESS_INFLATE_WINDOW)
 
 typedef struct {
     _Alignas(16) uint8_t mem[TESS_INFLATE_ARENA];

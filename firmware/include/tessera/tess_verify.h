@@ -25,11 +25,12 @@
  * the next tess_verify with it.
  *
  * Memory: a verification uses the tess_verifier the caller gives
- * (sizeof(tess_verifier), about 56 KB: Z, C, the Sig_structure and zlib's
- * arena), a tess_verdict (about 1.5 KB) and under 10 KB of stack, zlib's
- * and libsodium's included (tests/unit/test_alloc.c measures both, and
- * counts zero heap allocations). One verifier serves one verification at
- * a time.
+ * (sizeof(tess_verifier), about 18 KB: Z, C, and zlib's arena, which the
+ * Sig_structure reuses), a tess_verdict (about 1.5 KB) and under 10 KB of
+ * stack, zlib's and libsodium's included (tests/unit/test_alloc.c
+ * measures both, and counts zero heap allocations). One verifier serves
+ * one verification at a time. board/cortex-m builds the door reader with
+ * lower TESS_MAX_Z and TESS_MAX_C: 9.7 KB there.
  */
 #ifndef TESS_VERIFY_H
 #define TESS_VERIFY_H
@@ -42,8 +43,11 @@
 typedef struct {
     uint8_t z[TESS_MAX_Z];
     uint8_t c[TESS_MAX_C];
-    uint8_t tbs[TESS_MAX_C + TESS_COSE_TBS_OVERHEAD];
-    tess_inflate_arena zlib;
+    /* zlib's arena is free once C is inflated: the Sig_structure reuses it. */
+    union {
+        tess_inflate_arena zlib;
+        uint8_t tbs[TESS_MAX_C + TESS_COSE_TBS_OVERHEAD];
+    };
 } tess_verifier;
 
 typedef struct {
