@@ -527,6 +527,97 @@ static void test_gpio_lights(void **st)
     free(texts);
 }
 
+/* Check-in mode (issue 6): two badges in, a line that is no badge
+ * refused, then the first badge again in another text (a new print of the
+ * same credential id, so the 5 s rule does not hide it): "duplicate",
+ * blue, with the first check-in's kiosk; the counts on the idle screen
+ * come from the store. Then admin exports the log to a USB stick. */
+static void test_checkin_mode(void **st)
+{
+    result r;
+    const char *cti = "00112233445566778899aabbccddeeff";
+    char *texts[3];
+    const char *iat[3] = {"2026-02-01", "2026-02-02", "2026-02-03"};
+    for (int i = 0; i < 3; i++) {
+        TESSERA(&r, "issue", "--key", "iss", "--iss", "https://academy.example", "--holder",
+                i == 1 ? "Bob Stone" : "Ada Lovelace", "--title", "Forklift Operator L1",
+                "--achievement", "FORK-L1", "--awarder", "Example Academy", "--iat", iat[i],
+                "--exp", "2027-01-01", "--cti",
+                i == 1 ? "ffeeddccbbaa99887766554433221100" : cti);
+        r.out[strcspn(r.out, "\n")] = '\0';
+        texts[i] = r.out;
+    }
+    size_t cap = strlen(texts[0]) * 3 + 100;
+    char *all = malloc(cap);
+    assert_non_null(all);
+    snprintf(all, cap, "%s\n%s\nnot a badge\n%s\n", texts[0], texts[1], texts[2]);
+    put_file("checkin.txt", all);
+    put_file("pin.txt", "2468\n");
+    char sh[1024];
+    snprintf(sh, sizeof sh, "'%s' --hash-pin < pin.txt > checkin.conf", kiosk_bin);
+    const char *hash_argv[] = {"/bin/sh", "-c", sh, NULL};
+    run(&r, hash_argv);
+    assert_int_equal(r.code, 0);
+    free(r.out);
+    snprintf(sh, sizeof sh,
+             "printf 'mode = checkin\\nevent = jobfair-2026\\nkiosk_id = door 2\\n' >> "
+             "checkin.conf && mkdir -p shots-checkin usb");
+    run(&r, hash_argv);
+    assert_int_equal(r.code, 0);
+    free(r.out);
+    const char *argv[] = {kiosk_bin, "--state", "state", "--texts", "checkin.txt", "--pace",
+                          "150", "--verdict-ms", "60", "--exit-when-done", "--config",
+                          "checkin.conf", "--screenshot-dir", "shots-checkin", "--at",
+                          "2026-06-01", "--window", "--width", "640", "--height", "400", NULL};
+    run(&r, argv);
+    assert_int_equal(r.code, 0);
+    size_t n;
+    cJSON **v = lines(&r, &n);
+    assert_int_equal(n, 4);
+    const char *want[4] = {"first", "first", "refused", "duplicate"};
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(jstr(v[i], "checkin"), want[i]);
+        assert_string_equal(jstr(v[i], "event"), "jobfair-2026");
+        assert_string_equal(jstr(v[i], "kiosk"), "door 2");
+    }
+    assert_string_equal(jstr(v[3], "first_kiosk"), "door 2");
+    const cJSON *ft = cJSON_GetObjectItemCaseSensitive(v[3], "first_time");
+    assert_true(cJSON_IsNumber(ft) && ft->valuedouble == 1780272000.0);
+    for (size_t i = 0; i < n; i++)
+        cJSON_Delete(v[i]);
+    char names[8][300];
+    assert_int_equal(shots("shots-checkin", "verdict", names, 8), 4);
+    expect_colour(names[0], 0x1b, 0x7f, 0x3b); /* green: welcome */
+    expect_colour(names[2], 0xb3, 0x26, 0x1e); /* red: refused */
+    expect_colour(names[3], 0x1f, 0x4e, 0x9c); /* blue: already checked in */
+
+    /* admin, key 5: the log to the stick */
+    put_file("export.keys", "ctrl+alt+a\ntype 2468\nenter\nkey 5\nwait 200\nesc\n");
+    const char *argv2[] = {kiosk_bin, "--state", "state", "--texts", "/dev/null", "--keys",
+                           "export.keys", "--usb-mount", "usb", "--pace", "60",
+                           "--exit-when-done", "--config", "checkin.conf", "--at", "2026-06-01",
+                           "--window", "--width", "640", "--height", "400", NULL};
+    run(&r, argv2);
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.out, "\"admin\": \"export\", \"result\": \"written\""));
+    free(r.out);
+    snprintf(sh, sizeof sh, "cat usb/tessera/jobfair-2026-door_2-*.csv");
+    run(&r, hash_argv);
+    assert_int_equal(r.code, 0);
+    /* a header, then the four verdicts, the holder's name never (this
+     * event does not keep names) */
+    size_t rows = 0;
+    for (const char *p = r.out; *p; p++)
+        rows += *p == '\n';
+    assert_int_equal(rows, 5);
+    assert_null(strstr(r.out, "Lovelace"));
+    assert_non_null(strstr(r.out, "duplicate"));
+    free(r.out);
+    for (int i = 0; i < 3; i++)
+        free(texts[i]);
+    free(all);
+}
+
 /* What a systemd stand-in heard: read as it comes, as systemd does (a
  * unix datagram queue holds only net.unix.max_dgram_qlen messages). */
 typedef struct {
@@ -650,6 +741,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_camera_missing),
         cmocka_unit_test(test_systemd_notify),
         cmocka_unit_test(test_gpio_lights),
+        cmocka_unit_test(test_checkin_mode),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
