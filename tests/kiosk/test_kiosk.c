@@ -618,6 +618,49 @@ static void test_checkin_mode(void **st)
     free(all);
 }
 
+/* A log that cannot be written (here a store.db of garbage): the kiosk
+ * says so, goes on verifying, and leaves the file as it was. */
+static void test_store_broken(void **st)
+{
+    result r;
+    char sh[600];
+    snprintf(sh, sizeof sh,
+             "rm -rf state-bad && cp -r state state-bad && rm -f state-bad/store.db* && "
+             "head -c 8192 /dev/urandom > state-bad/store.db && cp state-bad/store.db garbage.db && "
+             "printf 'mode = checkin\\nevent = jf\\n' > broken.conf && mkdir -p shots-broken");
+    const char *sh_argv[] = {"/bin/sh", "-c", sh, NULL};
+    run(&r, sh_argv);
+    assert_int_equal(r.code, 0);
+    free(r.out);
+    char *valid = issue("Ada Lovelace", "2027-01-01", true);
+    put_file("broken.txt", valid);
+    const char *argv[] = {kiosk_bin, "--state", "state-bad", "--texts", "broken.txt", "--pace",
+                          "100", "--verdict-ms", "60", "--exit-when-done", "--config",
+                          "broken.conf", "--screenshot-dir", "shots-broken", "--at",
+                          "2026-06-01", "--window", "--width", "640", "--height", "400", NULL};
+    run(&r, argv);
+    assert_int_equal(r.code, 0);
+    size_t n;
+    cJSON **v = lines(&r, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(jstr(v[0], "verdict"), "valid");
+    assert_string_equal(jstr(v[0], "checkin"), "error");
+    assert_true(strlen(jstr(v[0], "store_error")) > 5);
+    cJSON_Delete(v[0]);
+    char names[4][300];
+    assert_true(shots("shots-broken", "idle", names, 4) >= 1);
+    uint8_t *rgb = read_shot(names[0]);
+    size_t warn = count_colour(rgb, 0xff, 0xc1, 0x4d);
+    if (warn < 100)
+        fail_msg("%s: %zu pixels say the log is not recorded", names[0], warn);
+    free(rgb);
+    snprintf(sh, sizeof sh, "cmp state-bad/store.db garbage.db");
+    run(&r, sh_argv);
+    assert_int_equal(r.code, 0);
+    free(r.out);
+    free(valid);
+}
+
 /* What a systemd stand-in heard: read as it comes, as systemd does (a
  * unix datagram queue holds only net.unix.max_dgram_qlen messages). */
 typedef struct {
@@ -742,6 +785,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_systemd_notify),
         cmocka_unit_test(test_gpio_lights),
         cmocka_unit_test(test_checkin_mode),
+        cmocka_unit_test(test_store_broken),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
