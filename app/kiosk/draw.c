@@ -16,6 +16,7 @@
 
 #include "i18n.h"
 #include "kiosk.h"
+#include "ui.h"
 
 #define FONT_REGULAR "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 #define FONT_BOLD "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -788,6 +789,63 @@ static void draw_notice(kiosk_gfx *g, const kiosk *k)
     if (k->admin.msg)
         text_at(g, F_HEAD, _(k->admin.msg), w / 10, h * 40 / 100, w * 8 / 10, ALIGN_CENTRE, WARN,
                 true);
+}
+
+/* ---- the kit for the modes' screens (ui.h) ---- */
+
+const SDL_Color UI_WHITE = {255, 255, 255, 255}, UI_GREEN = {0x1b, 0x7f, 0x3b, 255},
+                UI_RED = {0xb3, 0x26, 0x1e, 255}, UI_AMBER = {0xb2, 0x6a, 0x00, 255},
+                UI_BLUE = {0x1f, 0x4e, 0x9c, 255}, UI_NAVY = {0x10, 0x1c, 0x2c, 255},
+                UI_SOFT = {0xc8, 0xd2, 0xdc, 255}, UI_WARN = {0xff, 0xc1, 0x4d, 255},
+                UI_KEY = {0x24, 0x3b, 0x55, 255};
+
+_Static_assert(UI_HUGE == F_HUGE && UI_HEAD == F_HEAD && UI_BODY == F_BODY &&
+                   UI_BODY_BOLD == F_BODY_BOLD && UI_SMALL == F_SMALL,
+               "ui.h's fonts are draw.c's");
+
+void ui_size(const kiosk_gfx *g, int *w, int *h)
+{
+    *w = g->w;
+    *h = g->h;
+}
+
+SDL_Renderer *ui_renderer(kiosk_gfx *g)
+{
+    return g->ren;
+}
+
+int ui_text(kiosk_gfx *g, int font, const char *s, int x, int y, int max_w, ui_align a,
+            SDL_Color c, bool wrap)
+{
+    return text_at(g, font, s, x, y, max_w, a == UI_CENTRE ? ALIGN_CENTRE : ALIGN_LEFT, c, wrap);
+}
+
+void ui_text_size(kiosk_gfx *g, int font, const char *s, int *w, int *h)
+{
+    *w = *h = 0;
+    if (font >= 0 && font < F_COUNT && s && *s)
+        TTF_SizeUTF8(g->font[font], s, w, h);
+}
+
+void ui_fill(kiosk_gfx *g, SDL_Color c)
+{
+    fill(g, c);
+}
+
+void ui_rect(kiosk_gfx *g, SDL_Color c, int x, int y, int w, int h)
+{
+    rect(g, c, x, y, w, h);
+}
+
+void ui_button(kiosk_gfx *g, SDL_Rect r, const char *label, const char *corner,
+               SDL_Color ground)
+{
+    button(g, r, label, corner, ground);
+}
+
+void ui_date(uint64_t t, char *out, size_t cap)
+{
+    date_text(t, out, cap);
 }
 
 /* ---- screenshots ---- */
