@@ -799,8 +799,9 @@ const SDL_Color UI_WHITE = {255, 255, 255, 255}, UI_GREEN = {0x1b, 0x7f, 0x3b, 2
                 UI_SOFT = {0xc8, 0xd2, 0xdc, 255}, UI_WARN = {0xff, 0xc1, 0x4d, 255},
                 UI_KEY = {0x24, 0x3b, 0x55, 255};
 
-_Static_assert(UI_HUGE == F_HUGE && UI_HEAD == F_HEAD && UI_BODY == F_BODY &&
-                   UI_BODY_BOLD == F_BODY_BOLD && UI_SMALL == F_SMALL,
+_Static_assert((int)UI_HUGE == (int)F_HUGE && (int)UI_HEAD == (int)F_HEAD &&
+                   (int)UI_BODY == (int)F_BODY && (int)UI_BODY_BOLD == (int)F_BODY_BOLD &&
+                   (int)UI_SMALL == (int)F_SMALL,
                "ui.h's fonts are draw.c's");
 
 void ui_size(const kiosk_gfx *g, int *w, int *h)
