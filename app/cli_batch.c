@@ -243,7 +243,7 @@ static void draw_card(cairo_t *cr, const card *k, const qr_code *q, const tmpl *
     double qx = x + CARD_W - QR_SIZE - PAD / 2, qy = y + (CARD_H - QR_SIZE) / 2;
     draw_qr(cr, q, qx, qy, QR_SIZE);
 
-    double tx = x + PAD, tw = qx - tx;
+    double tx = x + PAD, tw = qx - tx - 1.0 * MM;
     cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
     double ty = draw_text(cr, t->awarder, tx, y + PAD + 6, tw, 2, 6.5, 5, false);
     cairo_set_source_rgb(cr, 0, 0, 0);

@@ -699,8 +699,11 @@ static uint64_t peek_next_seq(tess_store *s, int *rc)
     return seq + 1;
 }
 
-tess_store_status tess_store_record(tess_store *s, const char *event_id, const tess_verdict *v,
-                                    uint64_t now, tess_checkin *out)
+/* A verdict's audit row and, with an event, its check-in; decision and
+ * detail, when given, are the row's outcome and detail instead (access). */
+static tess_store_status record(tess_store *s, const char *event_id, const tess_verdict *v,
+                                uint64_t now, const char *decision, const char *detail,
+                                tess_checkin *out)
 {
     memset(out, 0, sizeof *out);
     out->kind = TESS_CHECKIN_ERROR;
@@ -758,6 +761,10 @@ tess_store_status tess_store_record(tess_store *s, const char *event_id, const t
             goto fail;
     }
     r.checkin = event_id ? tess_checkin_name(out->kind) : NULL;
+    if (decision) {
+        r.checkin = decision;
+        r.detail = detail;
+    }
     rc = store_append(s, &r);
     if (rc == SQLITE_OK)
         rc = step_done(s->q[Q_COMMIT]);
@@ -775,6 +782,21 @@ fail:;
     memset(out, 0, sizeof *out);
     out->kind = TESS_CHECKIN_ERROR;
     return st;
+}
+
+tess_store_status tess_store_record(tess_store *s, const char *event_id, const tess_verdict *v,
+                                    uint64_t now, tess_checkin *out)
+{
+    return record(s, event_id, v, now, NULL, NULL, out);
+}
+
+tess_store_status tess_store_record_access(tess_store *s, const tess_verdict *v, uint64_t now,
+                                           bool entered, const char *door)
+{
+    tess_checkin c;
+    if (door && strlen(door) > TESS_KIOSK_ID_MAX)
+        return store_failf(s, TESS_STORE_BAD_ARG, "a door name of %zu bytes", strlen(door));
+    return record(s, NULL, v, now, entered ? "enter" : "refused", door, &c);
 }
 
 tess_store_status tess_store_checkin_find(tess_store *s, const char *event_id,

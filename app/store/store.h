@@ -192,6 +192,13 @@ typedef struct {
 tess_store_status tess_store_record(tess_store *s, const char *event_id, const tess_verdict *v,
                                     uint64_t now, tess_checkin *out);
 
+/* Access mode: the audit row of a verdict at a door, with the decision
+ * ("enter" or "refused", in the row's checkin column) and the door's name
+ * (its detail, up to TESS_KIOSK_ID_MAX bytes; NULL: none). No event, no
+ * names; durable on OK as tess_store_record. */
+tess_store_status tess_store_record_access(tess_store *s, const tess_verdict *v, uint64_t now,
+                                           bool entered, const char *door);
+
 /* Whether the credential with this 16-byte id is checked in for the event
  * (no row is written): found, and the first check-in. */
 tess_store_status tess_store_checkin_find(tess_store *s, const char *event_id,
