@@ -107,6 +107,7 @@ int cmd_scan(args *a);   /* built with the scanner (TESS_HAVE_SCANNER) only */
 int cmd_checkin(args *a);   /* built with the store (app/store/) */
 int cmd_event(args *a);
 int cmd_log(args *a);
+int cmd_match(args *a);   /* the job-fair booth's skill match: cli_match.c */
 
 /* The first QR text in an image file (or the first image of a folder that
  * has one) that starts with prefix, compared ignoring case (NULL: any

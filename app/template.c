@@ -1,6 +1,8 @@
 /* Credential templates: a strict "key: value" reader. See template.h. */
 #include "template.h"
 
+#include "match/lines.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -159,16 +161,6 @@ static void list_names(char *out, size_t cap, const char *(*name_of)(uint64_t))
         n += (size_t)snprintf(out + n, cap - n, "%s%s", v ? ", " : "", name_of(v));
 }
 
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        s[--n] = '\0';
-    return s;
-}
-
 static bool parse_uint(const char *s, uint64_t max, uint64_t *out)
 {
     if (!is_digit(*s))
@@ -310,31 +302,21 @@ bool tmpl_parse(const char *text, size_t len, const char *name, tmpl *out, char 
         return fail(err, err_cap, "%s: out of memory", name);
     memcpy(t.text, text, len);
     t.text[len] = '\0';
-    char *p = t.text;
-    if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
-        p += 3;
+    lines rd;   /* BOM, CRLF, trimming, comments and blank lines: lines.h */
+    lines_init(&rd, t.text);
     unsigned seen[K_COUNT] = {0};
     unsigned line = 0;
     bool ok = true;
-    while (ok && *p) {
-        char *nl = strchr(p, '\n');
-        if (nl)
-            *nl = '\0';
-        line++;
-        size_t l = strlen(p);
-        if (l && p[l - 1] == '\r')
-            p[--l] = '\0';
-        char *s = trim(p);
-        p = nl ? nl + 1 : p + l;
-        if (*s == '\0' || *s == '#')
-            continue;
+    char *s;
+    while (ok && lines_next(&rd, &s)) {
+        line = rd.line;
         char *colon = strchr(s, ':');
         if (!colon) {
             ok = fail(err, err_cap, "%s:%u: expected 'key: value'", name, line);
             break;
         }
         *colon = '\0';
-        char *key = trim(s), *v = trim(colon + 1);
+        char *key = lines_trim(s), *v = lines_trim(colon + 1);
         int k = -1;
         for (int i = 0; i < K_COUNT; i++)
             if (strcmp(key, key_names[i]) == 0)

@@ -167,6 +167,20 @@ static const command commands[] = {
      "  and logs the purge.\n"
      "tessera log counts --state DIR --event ID [--json]\n"
      "  checked in, duplicates, re-entries and refused.\n"},
+    {"match", cmd_match,
+     "match --role FILE --state DIR [--at T] [--skew S] [--lang en|es|fr|de]\n"
+     "             [--esco FILE] [--templates DIR] (TEXT... | -)",
+     "Verifies a candidate's credentials as `verify --state` does and matches\n"
+     "them against a role (assets/roles/README.md): prints one JSON object with\n"
+     "the role, each badge (refused ones with their reason; the same credential\n"
+     "twice counts once), each required and desirable skill (proven, by which\n"
+     "badge, issuer and valid until; missing; or below_eqf), the score (proven\n"
+     "required skills in percent) and the trust bundle's pathways the badges\n"
+     "count toward, with what is missing. With -, one text a line from\n"
+     "standard input. Skills are labelled from --esco FILE (a TSV table, default\n"
+     "the shipped assets/esco/skills.tsv) in --lang; pathway requirements are\n"
+     "named from the templates in --templates DIR.\n"
+     "Exit 0 every required skill proven, 1 not, 2 usage, I/O or trust error.\n"},
     {"inspect", cmd_inspect, "inspect (TEXT | -)",
      "Decodes every layer of a credential as JSON, trusting nothing: no\n"
      "signature is checked. Exit 0 when every layer decodes, 1 otherwise.\n"},

@@ -41,10 +41,8 @@ install(PROGRAMS ${tess_board}/rpi/tessera-provision DESTINATION sbin)
 
 if(TARGET tess_kiosk_locale)
   # the catalogues app/CMakeLists.txt compiles into the build folder
-  foreach(lang IN LISTS TESS_KIOSK_LANGUAGES)
-    install(FILES ${CMAKE_BINARY_DIR}/locale/${lang}/LC_MESSAGES/tessera-kiosk.mo
-            DESTINATION share/locale/${lang}/LC_MESSAGES)
-  endforeach()
+  install(DIRECTORY ${CMAKE_BINARY_DIR}/locale/ DESTINATION share/locale
+          FILES_MATCHING PATTERN "tessera-kiosk.mo")
 endif()
 
 file(GLOB tess_templates ${CMAKE_SOURCE_DIR}/assets/templates/*.tmpl)

@@ -188,6 +188,7 @@ static void admin_action(kiosk *k, int b, uint32_t now_ms)
     switch (b) {
     case ADM_INSTALL: install(k); break;
     case ADM_EXPORT: export_log(k); break;
+    case ADM_ISSUE: issue_enter(k, now_ms); break;
     case ADM_LANGUAGE:
         k->lang = i18n_next(k->lang);
         emit("language", "language", i18n_code(k->lang), NULL, 0);
@@ -224,12 +225,12 @@ int admin_buttons(int s, int w, int h, SDL_Rect r[ADMIN_MAX_BUTTONS])
         r[ADM_BACK] = (SDL_Rect){w / 30, h * 3 / 100, w * 24 / 100, h * 13 / 100};
         if (s == SCREEN_ADMIN) {
             /* three columns, two rows: install, export, language / state,
-             * -, quit (quit apart, in the corner) */
-            static const int slot[ADM_EXPORT + 1] = {[ADM_INSTALL] = 0, [ADM_EXPORT] = 1,
-                                                     [ADM_LANGUAGE] = 2, [ADM_STATE] = 3,
-                                                     [ADM_QUIT] = 5};
+             * issue credentials, quit (quit apart, in the corner) */
+            static const int slot[ADM_ISSUE + 1] = {[ADM_INSTALL] = 0, [ADM_EXPORT] = 1,
+                                                    [ADM_LANGUAGE] = 2, [ADM_STATE] = 3,
+                                                    [ADM_ISSUE] = 4, [ADM_QUIT] = 5};
             int ax = w / 30, aw = w - 2 * ax, ay = h * 19 / 100, ah = h * 62 / 100;
-            for (int i = 0; i <= ADM_EXPORT; i++)
+            for (int i = 0; i <= ADM_ISSUE; i++)
                 r[i] = (SDL_Rect){ax + (slot[i] % 3) * aw / 3 + gap / 2,
                                   ay + (slot[i] / 3) * ah / 2 + gap / 2, aw / 3 - gap,
                                   ah / 2 - gap};
@@ -289,6 +290,9 @@ static void pin_button(kiosk *k, int b, uint32_t now_ms)
 bool admin_event(kiosk *k, const SDL_Event *e, uint32_t now_ms)
 {
     kiosk_admin *a = &k->admin;
+    /* issue mode's screens are its own (Ctrl+Alt+A there too) */
+    if (issue_screen(k->screen))
+        return issue_event(k, e, now_ms);
     if (e->type == SDL_KEYDOWN && e->key.keysym.sym == SDLK_a &&
         (e->key.keysym.mod & KMOD_CTRL) && (e->key.keysym.mod & KMOD_ALT)) {
         if (!e->key.repeat && !is_admin_screen(k) && k->screen != SCREEN_NOTICE)
@@ -337,9 +341,9 @@ bool admin_event(kiosk *k, const SDL_Event *e, uint32_t now_ms)
         }
         break;
     case SCREEN_ADMIN:
-        if (key >= SDLK_1 && key <= SDLK_5)
+        if (key >= SDLK_1 && key <= SDLK_6)
             admin_action(k, (int)(key - SDLK_1), now_ms);
-        else if (key >= SDLK_KP_1 && key <= SDLK_KP_5)
+        else if (key >= SDLK_KP_1 && key <= SDLK_KP_6)
             admin_action(k, (int)(key - SDLK_KP_1), now_ms);
         else if (key == SDLK_ESCAPE || key == SDLK_BACKSPACE)
             admin_action(k, ADM_BACK, now_ms);

@@ -12,6 +12,8 @@
  * USB stick (state_import from --usb-mount into the kiosk's state
  * folder; on success the trust in force is loaded again, so the next
  * verdict uses it), cycle the language, show the state, quit the kiosk.
+ * Key 6 (or its button) opens issue mode (issue_mode.h), greyed until the
+ * settings name the issuer key and id.
  * Esc (or Back) goes back; ADMIN_IDLE_MS without input goes back to idle.
  *
  * Every admin event is one JSON line on stdout: {"admin":"pin"},
@@ -49,7 +51,11 @@
 
 /* Buttons, by screen. PIN: 0-9 are the digits, then clear, OK, cancel. */
 enum { PIN_CLEAR = 10, PIN_OK, PIN_CANCEL, PIN_BUTTONS };
-enum { ADM_INSTALL = 0, ADM_LANGUAGE, ADM_STATE, ADM_QUIT, ADM_EXPORT, ADM_BACK, ADM_BUTTONS };
+enum {
+    ADM_INSTALL = 0, ADM_LANGUAGE, ADM_STATE, ADM_QUIT, ADM_EXPORT,
+    ADM_ISSUE,   /* key 6: issue mode (issue_mode.h) */
+    ADM_BACK, ADM_BUTTONS
+};
 #define ADMIN_MAX_BUTTONS PIN_BUTTONS
 
 typedef struct {

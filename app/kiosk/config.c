@@ -79,7 +79,31 @@ const char config_example[] =
     "# Most relay boards switch on a low level: yes | no.\n"
     "relay_active_low = yes\n"
     "# How long the door stays open for a badge that may enter: 1..60 s.\n"
-    "door_open_seconds = 3\n";
+    "door_open_seconds = 3\n"
+    "\n"
+    "# match: the booth's roles (a folder of *.role files, assets/roles/README.md),\n"
+    "# the table of skill names (assets/esco/skills.tsv), and how long a\n"
+    "# candidate's session lasts without a scan or a tap, in seconds (10..3600).\n"
+    "# roles_dir = /usr/share/tessera/roles\n"
+    "# skills_table = /usr/share/tessera/esco/skills.tsv\n"
+    "match_session_seconds = 120\n"
+    "\n"
+    "# access: the list of badges that open this door (docs/access.md) and\n"
+    "# the door's name in the log.\n"
+    "# access_list = /etc/tessera/door.access\n"
+    "# door_name = workshop room\n"
+    "\n"
+    "# issue: staff issue credentials from admin (\"Issue credentials\"). The\n"
+    "# issuer's key file, sealed with a passphrase (tessera keygen --seal; an\n"
+    "# unsealed key is refused), the issuer's id as in the trust bundle, and the\n"
+    "# folder of *.tmpl credential templates (empty = the built-in one).\n"
+    "# issue_key = /etc/tessera/issuer.key\n"
+    "# issue_iss = https://academy.example\n"
+    "# templates_dir = /usr/share/tessera/templates\n"
+    "# The unlocked key locks again after this many minutes without input: 1..240.\n"
+    "issue_lock_minutes = 10\n"
+    "# Keep each learner's name in the store's list of issued credentials: yes | no.\n"
+    "issue_keep_names = no\n";
 
 typedef enum {
     KEY_MODE = 0,
@@ -102,6 +126,16 @@ typedef enum {
     KEY_GPIO_BUZZER,
     KEY_RELAY_ACTIVE_LOW,
     KEY_DOOR_OPEN_SECONDS,
+    KEY_ROLES_DIR,
+    KEY_SKILLS_TABLE,
+    KEY_MATCH_SESSION_SECONDS,
+    KEY_ACCESS_LIST,
+    KEY_DOOR_NAME,
+    KEY_ISSUE_KEY,
+    KEY_ISSUE_ISS,
+    KEY_TEMPLATES_DIR,
+    KEY_ISSUE_LOCK_MINUTES,
+    KEY_ISSUE_KEEP_NAMES,
     KEY_COUNT
 } config_key;
 
@@ -110,7 +144,9 @@ static const char *const key_names[KEY_COUNT] = {
     "volume", "admin_pin_hash", "width",        "height",          "fullscreen",
     "event",  "kiosk_id",       "retention_days",
     "gpio_chip", "gpio_relay", "gpio_green", "gpio_red", "gpio_buzzer", "relay_active_low",
-    "door_open_seconds",
+    "door_open_seconds", "roles_dir", "skills_table", "match_session_seconds", "access_list",
+    "door_name", "issue_key", "issue_iss", "templates_dir", "issue_lock_minutes",
+    "issue_keep_names",
 };
 
 static const char *const mode_names[] = {"verify", "checkin", "match", "access", "issue"};
@@ -154,6 +190,9 @@ void config_defaults(kiosk_config *cfg)
         cfg->gpio_line[i] = -1;
     cfg->relay_active_low = true;
     cfg->door_open_seconds = 3;
+    cfg->match_session_seconds = 120;
+    cfg->issue_lock_minutes = 10;
+    cfg->issue_keep_names = false;
 }
 
 bool config_event_id_ok(const char *id)
@@ -199,6 +238,18 @@ static void reset_key(kiosk_config *cfg, config_key k)
         break;
     case KEY_RELAY_ACTIVE_LOW: cfg->relay_active_low = d.relay_active_low; break;
     case KEY_DOOR_OPEN_SECONDS: cfg->door_open_seconds = d.door_open_seconds; break;
+    case KEY_ROLES_DIR: memcpy(cfg->roles_dir, d.roles_dir, sizeof d.roles_dir); break;
+    case KEY_SKILLS_TABLE: memcpy(cfg->skills_table, d.skills_table, sizeof d.skills_table); break;
+    case KEY_MATCH_SESSION_SECONDS: cfg->match_session_seconds = d.match_session_seconds; break;
+    case KEY_ACCESS_LIST: memcpy(cfg->access_list, d.access_list, sizeof d.access_list); break;
+    case KEY_DOOR_NAME: memcpy(cfg->door_name, d.door_name, sizeof d.door_name); break;
+    case KEY_ISSUE_KEY: memcpy(cfg->issue_key, d.issue_key, sizeof d.issue_key); break;
+    case KEY_ISSUE_ISS: memcpy(cfg->issue_iss, d.issue_iss, sizeof d.issue_iss); break;
+    case KEY_TEMPLATES_DIR:
+        memcpy(cfg->templates_dir, d.templates_dir, sizeof d.templates_dir);
+        break;
+    case KEY_ISSUE_LOCK_MINUTES: cfg->issue_lock_minutes = d.issue_lock_minutes; break;
+    case KEY_ISSUE_KEEP_NAMES: cfg->issue_keep_names = d.issue_keep_names; break;
     case KEY_COUNT: break;
     }
 }
@@ -289,9 +340,9 @@ static const char *set_key(kiosk_config *cfg, config_key k, const char *v, probl
         if ((i = find_word(v, mode_names, COUNT(mode_names))) < 0)
             return "verify, checkin, match, access or issue";
         cfg->mode = (kiosk_mode)i;
-        if (cfg->mode != MODE_VERIFY && cfg->mode != MODE_CHECKIN)
-            report(p, line,
-                   "warning: mode %s is not yet available; verify and checkin work today", v);
+        if (cfg->mode == MODE_ISSUE)
+            report(p, line, "warning: mode issue: issuing is started from admin; the kiosk "
+                            "verifies meanwhile");
         return NULL;
     case KEY_LANGUAGE:
         if ((i = find_word(v, language_names, COUNT(language_names))) < 0)
@@ -376,6 +427,55 @@ static const char *set_key(kiosk_config *cfg, config_key k, const char *v, probl
         if (!parse_uint(v, 60, &n) || n < 1)
             return "1..60";
         cfg->door_open_seconds = n;
+        return NULL;
+    case KEY_ROLES_DIR:
+    case KEY_SKILLS_TABLE:
+    case KEY_ACCESS_LIST: {
+        char *dst = k == KEY_ROLES_DIR      ? cfg->roles_dir
+                    : k == KEY_SKILLS_TABLE ? cfg->skills_table
+                                            : cfg->access_list;
+        if (v[0] != '/' || strlen(v) >= CONFIG_MAX_PATH)
+            return "an absolute path";
+        memcpy(dst, v, strlen(v) + 1);
+        return NULL;
+    }
+    case KEY_MATCH_SESSION_SECONDS:
+        if (!parse_uint(v, 3600, &n) || n < 10)
+            return "10..3600";
+        cfg->match_session_seconds = n;
+        return NULL;
+    case KEY_DOOR_NAME:
+        if (strlen(v) > CONFIG_KIOSK_ID_MAX)
+            return "up to 64 characters";
+        memcpy(cfg->door_name, v, strlen(v) + 1);
+        return NULL;
+    case KEY_ISSUE_KEY:
+    case KEY_TEMPLATES_DIR: {
+        char *dst = k == KEY_ISSUE_KEY ? cfg->issue_key : cfg->templates_dir;
+        if (v[0] != '/' || strlen(v) >= CONFIG_MAX_PATH)
+            return "an absolute path";
+        memcpy(dst, v, strlen(v) + 1);
+        return NULL;
+    }
+    case KEY_ISSUE_ISS:
+        /* it goes into every credential and must equal the bundle's iss:
+         * printable ASCII, no blanks, so that a typo shows */
+        for (const char *c = v; *c; c++)
+            if (*c <= ' ' || *c > '~')
+                return "the issuer's id, e.g. https://academy.example";
+        if (!strchr(v, ':') || strlen(v) >= CONFIG_MAX_PATH)
+            return "the issuer's id, e.g. https://academy.example";
+        memcpy(cfg->issue_iss, v, strlen(v) + 1);
+        return NULL;
+    case KEY_ISSUE_LOCK_MINUTES:
+        if (!parse_uint(v, CONFIG_MAX_LOCK_MINUTES, &n) || n < 1)
+            return "1..240";
+        cfg->issue_lock_minutes = n;
+        return NULL;
+    case KEY_ISSUE_KEEP_NAMES:
+        if ((i = find_word(v, no_yes, COUNT(no_yes))) < 0)
+            return "yes or no";
+        cfg->issue_keep_names = i == 1;
         return NULL;
     case KEY_COUNT:
         break;

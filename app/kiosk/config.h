@@ -20,8 +20,8 @@
  * unreadable file is a problem too. In these three cases every setting
  * stays at its default.
  *
- * Warns (also a problem): mode match, access and issue are accepted and
- * kept, but are not yet available; verify and checkin work today.
+ * Warns (also a problem): mode issue is accepted and kept, but issuing is
+ * started from admin; the kiosk verifies meanwhile.
  *
  * Does not check: that the display can show width x height, or that the
  * PIN behind admin_pin_hash is a good one.
@@ -50,6 +50,10 @@
 #define CONFIG_KIOSK_ID_MAX 64
 #define CONFIG_MAX_RETENTION_DAYS 36500
 #define CONFIG_MAX_GPIO_LINE 1023
+/* An absolute path in the settings (shorter than a line). */
+#define CONFIG_MAX_PATH 200
+/* issue mode: the unlocked issuer key locks after 1..240 idle minutes */
+#define CONFIG_MAX_LOCK_MINUTES 240
 
 typedef enum {
     MODE_VERIFY = 0,
@@ -86,6 +90,18 @@ typedef struct {
     int gpio_line[4];            /* relay, green, red, buzzer; -1 = none */
     bool relay_active_low;
     unsigned door_open_seconds;  /* 1..60 */
+    /* match and access (match_mode.h, access mode); "" = the defaults */
+    char roles_dir[CONFIG_MAX_PATH];
+    char skills_table[CONFIG_MAX_PATH];
+    unsigned match_session_seconds;          /* 10..3600 */
+    char access_list[CONFIG_MAX_PATH];
+    char door_name[CONFIG_KIOSK_ID_MAX + 1];
+    /* issue mode (issue_mode.h); "" = not set */
+    char issue_key[CONFIG_MAX_PATH];         /* the sealed issuer key file */
+    char issue_iss[CONFIG_MAX_PATH];         /* the issuer's id (iss) */
+    char templates_dir[CONFIG_MAX_PATH];     /* "" = the build's assets/templates */
+    unsigned issue_lock_minutes;             /* 1..240: the key locks when idle */
+    bool issue_keep_names;                   /* the store keeps issued names */
 } kiosk_config;
 
 /* Whether id is an allowed event id: 1..64 of A-Z a-z 0-9 . _ - : */

@@ -16,6 +16,7 @@
 
 #include "i18n.h"
 #include "kiosk.h"
+#include "match_mode.h"
 #include "ui.h"
 
 #define FONT_REGULAR "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -73,10 +74,17 @@ const char *kiosk_screen_name(kiosk_screen s)
     case SCREEN_IDLE: return "idle";
     case SCREEN_VERDICT: return "verdict";
     case SCREEN_DETAILS: return "details";
+    case SCREEN_MATCH: return "match";
+    case SCREEN_MATCH_ROLES: return "roles";
     case SCREEN_PIN: return "pin";
     case SCREEN_ADMIN: return "admin";
     case SCREEN_ADMIN_STATE: return "admin_state";
     case SCREEN_NOTICE: return "notice";
+    case SCREEN_ISSUE_UNLOCK: return "issue_unlock";
+    case SCREEN_ISSUE_TEMPLATE: return "issue_template";
+    case SCREEN_ISSUE_NAME: return "issue_name";
+    case SCREEN_ISSUE_CONFIRM: return "issue_confirm";
+    case SCREEN_ISSUE_QR: return "issue_qr";
     }
     return "screen";
 }
@@ -657,6 +665,9 @@ static void draw_details(kiosk_gfx *g, const kiosk *k)
         text_at(g, F_BODY_BOLD, rows[i].value, vx, y, vw, ALIGN_LEFT, WHITE, false);
         y += row_h;
     }
+    /* the pathways this badge counts toward, where room is left */
+    if (s->n_paths && y < h - h / 20)
+        match_mode_draw_badge_pathways(g, k, lx, y, w - 2 * lx);
 }
 
 /* ---- admin (admin.h): large buttons, the PIN as dots ---- */
@@ -728,6 +739,9 @@ static void draw_admin(kiosk_gfx *g, const kiosk *k)
     button(g, r[ADM_STATE], _("State"), "3", key);
     button(g, r[ADM_QUIT], _("Quit"), "4", RED);
     button(g, r[ADM_EXPORT], _("Export the log to the USB stick"), "5", key);
+    /* greyed until the settings name the issuer key and id (a press says so) */
+    SDL_Color off = {0x3a, 0x40, 0x48, 255};
+    button(g, r[ADM_ISSUE], _("Issue credentials"), "6", issue_ready(k) ? key : off);
     if (a->result[0]) {
         int y = h * 83 / 100;
         y += text_at(g, F_SMALL, a->result_title ? _(a->result_title) : "", w / 20, y,
@@ -910,18 +924,29 @@ bool gfx_draw(kiosk_gfx *g, const kiosk *k)
         break;
     case SCREEN_VERDICT: draw_verdict(g, k); break;
     case SCREEN_DETAILS: draw_details(g, k); break;
+    case SCREEN_MATCH:
+    case SCREEN_MATCH_ROLES: match_mode_draw(g, k); break;
     case SCREEN_PIN: draw_pin(g, k); break;
     case SCREEN_ADMIN: draw_admin(g, k); break;
     case SCREEN_ADMIN_STATE: draw_admin_state(g, k); break;
     case SCREEN_NOTICE: draw_notice(g, k); break;
+    case SCREEN_ISSUE_UNLOCK:
+    case SCREEN_ISSUE_TEMPLATE:
+    case SCREEN_ISSUE_NAME:
+    case SCREEN_ISSUE_CONFIRM:
+    case SCREEN_ISSUE_QR: issue_draw(g, k); break;
     }
     bool ok = true;
     /* on the admin screens, a new dot, message or result is a new shot */
     unsigned long adm = 0;
-    if (k->screen >= SCREEN_PIN)
+    if (issue_screen(k->screen))
+        adm = issue_shot_key(k) + (unsigned long)k->lang * 1000;
+    else if (k->screen >= SCREEN_PIN)
         adm = 1 + k->admin.pin_len * 8 + (k->admin.msg != NULL) * 2 + (k->admin.locked ? 4 : 0) +
               (unsigned long)k->lang * 1000 + (k->admin.result[0] ? 10000 : 0) +
               (k->admin.result_ok ? 20000 : 0);
+    else if (k->screen == SCREEN_MATCH || k->screen == SCREEN_MATCH_ROLES)
+        adm = match_mode_shot_key(k) + 1;
     else if (k->screen == SCREEN_IDLE)
         /* the preview, no camera, or a language tapped: a new shot */
         adm = idle_kind_of(k) + (unsigned long)k->lang * 1000;

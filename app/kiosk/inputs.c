@@ -12,6 +12,7 @@
 #include <SDL.h>
 
 #include "kiosk.h"
+#include "match_mode.h"
 
 bool kiosk_has_camera(const kiosk *k)
 {
@@ -361,7 +362,7 @@ void inputs_poll(kiosk *k, uint32_t now_ms)
     admin_keys_poll(k, now_ms);
     SDL_Event e;
     while (SDL_PollEvent(&e)) {
-        if (admin_event(k, &e, now_ms))
+        if (admin_event(k, &e, now_ms) || match_mode_event(k, &e, now_ms))
             continue;
         switch (e.type) {
         case SDL_QUIT:

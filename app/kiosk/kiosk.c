@@ -20,6 +20,7 @@
 #include "kiosk.h"
 #include "checkin.h"
 #include "gpio.h"
+#include "match_mode.h"
 #include "notify.h"
 #include "sound.h"
 
@@ -187,6 +188,11 @@ static int parse_options(kiosk *k, int argc, char **argv)
             k->set_size = true;
         } else if (strcmp(o, "--gpio") == 0) {
             k->gpio_chip = v;
+        } else if (strcmp(o, "--issue-lock-ms") == 0) {
+            /* for tests only (not in the usage): issue mode's idle lock in
+             * ms instead of the settings' issue_lock_minutes */
+            if (!parse_ms(v, &k->issue.lock_ms) || k->issue.lock_ms == 0)
+                goto bad;
         } else if (strcmp(o, "--volume") == 0) {
             if (!parse_u64(v, &n) || n > 100)
                 goto bad;
@@ -251,6 +257,7 @@ static void print_verdict_json(const kiosk *k, const kiosk_input *in, uint64_t t
     json_key(&j, "input");
     json_str(&j, in->name);
     checkin_json(&j, k);
+    match_mode_json(&j, k);
     json_end_obj(&j);
     json_done(&j);
     fflush(stdout);
@@ -333,6 +340,12 @@ static void judge(kiosk *k, const kiosk_input *in, uint32_t now_ms)
     checkin_record(k, v, t, s->tone == TONE_VALID);
     if (s->checkin == TESS_CHECKIN_DUPLICATE)
         s->tone = TONE_DUPLICATE;
+    /* the booth: the badge joins the candidate's session; elsewhere, the
+     * pathways it counts toward for the details screen */
+    if (k->cfg.mode == MODE_MATCH)
+        match_mode_verdict(k, v, t, now_ms);
+    else
+        match_mode_badge_pathways(k, v, t);
     print_verdict_json(k, in, t);
     s->has_cred = v->has_cred;
     if (v->has_cred) {
@@ -361,7 +374,8 @@ static void judge(kiosk *k, const kiosk_input *in, uint32_t now_ms)
                                  : s->tone == TONE_DUPLICATE ? GPIO_DUPLICATE
                                                              : GPIO_UNDECIDED,
                         now_ms);
-    kiosk_set_screen(k, SCREEN_VERDICT, now_ms);
+    kiosk_set_screen(k, k->cfg.mode == MODE_MATCH && k->match ? SCREEN_MATCH : SCREEN_VERDICT,
+                     now_ms);
 }
 
 void kiosk_tap(kiosk *k, uint32_t now_ms)
@@ -404,7 +418,9 @@ static void update(kiosk *k, uint32_t now_ms)
         k->dirty = true;
     }
     admin_update(k, now_ms);
+    issue_update(k, now_ms);
     checkin_tick(k, t);
+    match_mode_update(k, now_ms);
     bool admin_open_now = k->screen >= SCREEN_PIN;
     /* while staff use admin, what is read waits in the queue */
     while (k->q_count > 0 && !admin_open_now) {
@@ -431,8 +447,11 @@ static void update(kiosk *k, uint32_t now_ms)
     }
     if (k->run_ms && now_ms - k->start_ms >= k->run_ms)
         k->running = false;
+    /* done: every input judged and its screen out (in match mode the
+     * session's screen is where the kiosk rests) */
+    bool resting = k->screen == SCREEN_IDLE || (k->screen == SCREEN_MATCH && k->match);
     if (k->exit_when_done && k->sources_done && admin_keys_done(k) && k->q_count == 0 &&
-        k->screen == SCREEN_IDLE && !k->dirty)
+        resting && !k->dirty)
         k->running = false;
 }
 
@@ -466,6 +485,12 @@ static uint32_t wait_ms(const kiosk *k, uint32_t now_ms)
     uint32_t adm = admin_due_in(k, now_ms);
     if (adm < w)
         w = adm;
+    uint32_t iss = issue_due_in(k, now_ms);
+    if (iss < w)
+        w = iss;
+    uint32_t mm = match_mode_due_in(k, now_ms);
+    if (mm < w)
+        w = mm;
     if (k->run_ms) {
         uint32_t ran = now_ms - k->start_ms;
         uint32_t left = ran >= k->run_ms ? 0 : k->run_ms - ran;
@@ -679,6 +704,12 @@ int main(int argc, char **argv)
     bool told_ready = false;
     open_gpio(k, SDL_GetTicks());
     checkin_open(k, wall_now(k));
+    if (!match_mode_open(k) && k->cfg.mode == MODE_MATCH) {
+        /* a booth without its roles: said on screen, and the kiosk verifies */
+        snprintf(k->config_problem, sizeof k->config_problem,
+                 "Settings: the booth's roles cannot be loaded; verifying only");
+        k->cfg.mode = MODE_VERIFY;
+    }
 
     uint32_t start = SDL_GetTicks();
     k->start_ms = start;
@@ -727,7 +758,9 @@ int main(int argc, char **argv)
     notify_close(&sd);
     gpio_close(k->gpio, SDL_GetTicks());
     k->gpio = NULL;
+    issue_close(k); /* the issuer key is wiped and freed */
     checkin_close(k);
+    match_mode_close(k);
     kiosk_wipe_verdict(k);
     sound_close(sound);
     SDL_SetEventFilter(NULL, NULL);

@@ -34,6 +34,7 @@
 #include "state.h"
 #include "store.h"
 #include "admin.h"
+#include "issue_mode.h"
 #include "tessera/tess_verify.h"
 
 /* Display limits: a longer field is cut (at a UTF-8 boundary) on screen;
@@ -41,6 +42,8 @@
 #define K_FIELD 160
 #define K_SKILLS 6
 #define K_SKILL 64
+/* Pathways named on the details screen. */
+#define K_PATHS 4
 /* A BCP 47 tag as the credential gives it (RFC 5646: 35 is enough). */
 #define K_LANG 36
 #define K_INPUT_NAME 256
@@ -66,10 +69,17 @@ typedef enum {
     SCREEN_IDLE = 0,
     SCREEN_VERDICT,
     SCREEN_DETAILS,
+    SCREEN_MATCH,        /* match: the candidate's session (match_mode.h) */
+    SCREEN_MATCH_ROLES,  /* match: staff choose the role */
     SCREEN_PIN,          /* admin: the PIN is asked (admin.h) */
     SCREEN_ADMIN,        /* admin: the four buttons */
     SCREEN_ADMIN_STATE,  /* admin: the trust in force */
-    SCREEN_NOTICE        /* admin: a message, then idle by itself */
+    SCREEN_NOTICE,       /* admin: a message, then idle by itself */
+    SCREEN_ISSUE_UNLOCK,   /* issue: the issuer key's passphrase (issue_mode.h) */
+    SCREEN_ISSUE_TEMPLATE, /* issue: the credential templates */
+    SCREEN_ISSUE_NAME,     /* issue: the learner's name */
+    SCREEN_ISSUE_CONFIRM,  /* issue: name, title, awarder, expiry */
+    SCREEN_ISSUE_QR        /* issue: the credential's QR code */
 } kiosk_screen;
 /* DUPLICATE: check-in mode, a valid badge already checked in. */
 typedef enum { TONE_VALID = 0, TONE_INVALID, TONE_UNDECIDED, TONE_DUPLICATE } kiosk_tone;
@@ -98,6 +108,12 @@ typedef struct {
     uint64_t first_time;         /* a duplicate: the first check-in */
     char first_kiosk[TESS_KIOSK_ID_MAX + 1];
     bool name_kept;              /* this event keeps the holder's name */
+    /* verify mode: the bundle's pathways this badge counts toward */
+    size_t n_paths;
+    struct {
+        char title[K_FIELD];
+        unsigned met, needed;
+    } paths[K_PATHS];
 } kiosk_shown;
 
 typedef struct {
@@ -176,6 +192,8 @@ typedef struct kiosk {
 
     /* admin: the PIN screen, the admin screens, the --keys script */
     kiosk_admin admin;
+    /* match mode (match_mode.h): roles, labels, the candidate's session */
+    struct kiosk_match *match;
     /* the log and check-in (checkin.h) */
     tess_store *store;
     char store_problem[300];     /* "" while recording works */
@@ -188,6 +206,8 @@ typedef struct kiosk {
     struct kiosk_gpio *gpio;
     const char *gpio_chip;       /* --gpio CHIP (sim:FILE in tests), over the file's */
     int screen_w, screen_h;      /* the renderer's size, for taps on buttons */
+    /* issue mode (issue_mode.h): the unlocked key, the screens' state */
+    kiosk_issue issue;
 
     /* the verifier's working memory (about 60 KB), wiped with the copies */
     tess_verifier verifier;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "store_hash.h"
+#include "tessera/tess_cbor.h"
 #include "store_inner.h"
 
 /* ---- statuses and errors ---- */
@@ -154,6 +155,11 @@ static const char *const migrations[] = {
     " hash BLOB NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE chain_anchor(kiosk TEXT PRIMARY KEY, seq INTEGER NOT NULL,"
     " hash BLOB NOT NULL) WITHOUT ROWID;",
+    /* 1 -> 2: credentials issued at this kiosk (issue mode) */
+    "CREATE TABLE issued(cti BLOB PRIMARY KEY CHECK (length(cti) = 16),"
+    " time INTEGER NOT NULL, template TEXT NOT NULL, kiosk TEXT NOT NULL,"
+    " holder TEXT) WITHOUT ROWID;"
+    "CREATE INDEX issued_time ON issued(time);",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == TESS_STORE_SCHEMA,
                "one migration per schema version");
@@ -828,6 +834,52 @@ tess_store_status tess_store_checkin_find(tess_store *s, const char *event_id,
     sqlite3_clear_bindings(q);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? store_ok(s)
                                                  : store_fail(s, rc, "looking a badge up");
+}
+
+/* A text of ours in the store: UTF-8 with no control character (it is
+ * exported to CSV and shown on screens). */
+static bool store_text_ok(const char *t)
+{
+    size_t n = strlen(t);
+    if (n == 0 || !tess_utf8_valid((const uint8_t *)t, n))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)t[i] < 0x20 || t[i] == 0x7f)
+            return false;
+    return true;
+}
+
+tess_store_status tess_store_issued_record(tess_store *s, const uint8_t cti[16], uint64_t time,
+                                           const char *template_file, const char *holder)
+{
+    if (!usable(s))
+        return s->state;
+    if (!cti || !template_file || !store_text_ok(template_file) ||
+        (holder && !store_text_ok(holder)))
+        return store_failf(s, TESS_STORE_BAD_ARG,
+                           "an issued credential needs a template name and a text name");
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(s->db, "INSERT INTO issued VALUES (?, ?, ?, ?, ?)", -1, &q,
+                                NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "recording an issued credential");
+    sqlite3_bind_blob(q, 1, cti, 16, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)time);
+    sqlite3_bind_text(q, 3, template_file, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, s->kiosk, -1, SQLITE_STATIC);
+    if (holder)
+        sqlite3_bind_text(q, 5, holder, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q, 5);
+    /* one statement outside BEGIN is its own transaction (synchronous=FULL) */
+    rc = sqlite3_step(q);
+    int ext = sqlite3_extended_errcode(s->db);
+    sqlite3_finalize(q);
+    if (rc == SQLITE_DONE)
+        return store_ok(s);
+    if (ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return store_failf(s, TESS_STORE_CONFLICT, "this credential id is already recorded");
+    return store_fail(s, rc, "recording an issued credential");
 }
 
 static int count_of(sqlite3 *db, const char *sql, const char *event, uint64_t *n)

@@ -58,7 +58,7 @@
 /* How long a writer waits for another process's lock. */
 #define TESS_STORE_BUSY_MS 5000
 /* The schema this build writes (PRAGMA user_version). */
-#define TESS_STORE_SCHEMA 1
+#define TESS_STORE_SCHEMA 2
 
 typedef enum {
     TESS_STORE_OK = 0,
@@ -216,6 +216,21 @@ typedef struct {
  * store. After a merge a "first" at a second door of a badge already in
  * counts as a duplicate. */
 tess_store_status tess_store_counts(tess_store *s, const char *event_id, tess_counts *c);
+
+/* ---- credentials issued at this kiosk (issue mode) ---- */
+
+/* Records one credential issued here, at `time`, from the template file
+ * named template_file (its name, not its path), in one transaction:
+ * cti in the clear (the issuer's own id, needed to revoke it), time,
+ * template, this kiosk's id, and the holder's name only when holder is not
+ * NULL (issue_keep_names = yes). BAD_ARG for an empty template name or a
+ * holder that is not valid UTF-8 text; CONFLICT when the cti is already
+ * recorded (16 random bytes: never twice unless the caller repeats one).
+ * Issued rows are the issuer's records, not part of the audit chain, and
+ * are not purged by retention: they are how a credential is revoked.
+ * Statuses: OK, BAD_ARG, CONFLICT, and those of open. */
+tess_store_status tess_store_issued_record(tess_store *s, const uint8_t cti[16], uint64_t time,
+                                           const char *template_file, const char *holder);
 
 /* ---- export, merge, check, purge ---- */
 

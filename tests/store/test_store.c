@@ -130,8 +130,8 @@ static void test_migrate_v0_file(void **state)
     tess_store *s = tess_store_open(dir, "k");
     assert_int_equal(tess_store_status_of(s), TESS_STORE_OK);
     tess_store_close(s);
-    assert_int_equal(sql_int(path, "PRAGMA user_version"), 1);
-    /* a v1 file opens as it is: its rows stay, nothing is migrated twice */
+    assert_int_equal(sql_int(path, "PRAGMA user_version"), TESS_STORE_SCHEMA);
+    /* a current file opens as it is: its rows stay, nothing is migrated twice */
     s = tess_store_open(dir, "k");
     add_event(s, "e1", false, 0, NULL);
     tess_store_close(s);
@@ -152,6 +152,71 @@ static void test_migrate_v0_file(void **state)
     assert_int_equal(c.kind, TESS_CHECKIN_ERROR);
     tess_store_close(s);
     assert_int_equal(sql_int(path, "PRAGMA user_version"), 7);
+    sk_rmtree(dir);
+}
+
+/* ---- credentials issued here (schema v2) ---- */
+
+/* A v1 store (as a v1 build left it: the v1 tables, rows in them) gains
+ * the issued table, keeps its rows, and records what is issued: cti in
+ * the clear, no name unless given, one row per cti. */
+static void test_issued_v1_migrated(void **state)
+{
+    (void)state;
+    char dir[256], path[320];
+    sk_tempdir(dir, sizeof dir, "v1");
+    snprintf(path, sizeof path, "%s/" TESS_STORE_FILE, dir);
+    tess_store *s = tess_store_open(dir, "kiosk-1");
+    add_event(s, "e1", false, 0, NULL);
+    tess_checkin c;
+    assert_int_equal(tess_store_record(s, "e1", sk_verdict(world, 1), TK_NOW, &c),
+                     TESS_STORE_OK);
+    tess_store_close(s);
+    /* back to what migration 0 -> 1 alone makes */
+    sql(path, "DROP TABLE issued; PRAGMA user_version = 1");
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'issued'"),
+                     0);
+    s = tess_store_open(dir, "kiosk-1");
+    assert_int_equal(tess_store_status_of(s), TESS_STORE_OK);
+    assert_int_equal(sql_int(path, "PRAGMA user_version"), 2);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM audit"), 1);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM checkins"), 1);
+    uint8_t cti[16], cti2[16];
+    sk_cti(7, cti);
+    sk_cti(8, cti2);
+    assert_int_equal(tess_store_issued_record(s, cti, TK_NOW, "forklift_safety.tmpl", NULL),
+                     TESS_STORE_OK);
+    assert_int_equal(tess_store_issued_record(s, cti2, TK_NOW + 60, "first_aid_at_work.tmpl",
+                                              "Jos\xc3\xa9 M\xc3\xbcller"),
+                     TESS_STORE_OK);
+    /* the same cti twice: refused, nothing changed */
+    assert_int_equal(tess_store_issued_record(s, cti, TK_NOW + 120, "x.tmpl", NULL),
+                     TESS_STORE_CONFLICT);
+    /* bad arguments: no template, a control character, bad UTF-8 */
+    assert_int_equal(tess_store_issued_record(s, cti, TK_NOW, "", NULL), TESS_STORE_BAD_ARG);
+    assert_int_equal(tess_store_issued_record(s, cti, TK_NOW, "a.tmpl", "a\nb"),
+                     TESS_STORE_BAD_ARG);
+    assert_int_equal(tess_store_issued_record(s, cti, TK_NOW, "a.tmpl", "\xc3"),
+                     TESS_STORE_BAD_ARG);
+    tess_store_close(s);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM issued"), 2);
+    char q[256];
+    snprintf(q, sizeof q,
+             "SELECT count(*) FROM issued WHERE hex(cti) = '%02X%02X%02X%02X%02X%02X%02X%02X"
+             "%02X%02X%02X%02X%02X%02X%02X%02X' AND holder IS NULL AND kiosk = 'kiosk-1'"
+             " AND template = 'forklift_safety.tmpl' AND time = %llu",
+             cti[0], cti[1], cti[2], cti[3], cti[4], cti[5], cti[6], cti[7], cti[8], cti[9],
+             cti[10], cti[11], cti[12], cti[13], cti[14], cti[15], (unsigned long long)TK_NOW);
+    assert_int_equal(sql_int(path, q), 1);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM issued WHERE holder = "
+                                   "'Jos\xc3\xa9 M\xc3\xbcller'"),
+                     1);
+    /* the audit chain is untouched by issued rows */
+    s = tess_store_open(dir, "kiosk-1");
+    tess_check_report rep;
+    assert_int_equal(tess_store_check(s, &rep), TESS_STORE_OK);
+    assert_true(rep.ok);
+    tess_store_close(s);
     sk_rmtree(dir);
 }
 
@@ -752,6 +817,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_schema_and_pragmas),
         cmocka_unit_test(test_migrate_v0_file),
+        cmocka_unit_test(test_issued_v1_migrated),
         T(test_first_duplicate_refused),
         T(test_reentry),
         T(test_names_only_when_kept),

@@ -39,7 +39,9 @@ _Static_assert(TESS_MAX_C <= 32768u, "zlib's window is at most 32 KB");
 typedef struct {
     _Alignas(16) uint8_t mem[TESS_INFLATE_ARENA];
     size_t used;
-    size_t peak;   /* the most ever used, for tests and sizing */
+    size_t peak;   /* the most ever used since the arena was zeroed, for tests
+                      and sizing: zero the arena (or the tess_verifier holding
+                      it) before its first use */
 } tess_inflate_arena;
 
 TESS_MUST_USE tess_status tess_inflate(tess_inflate_arena *arena,
