@@ -144,6 +144,15 @@ void checkin_record(kiosk *k, const tess_verdict *v, uint64_t now, bool admit)
     refresh_counts(k);
 }
 
+void checkin_record_access(kiosk *k, const tess_verdict *v, uint64_t now, bool entered)
+{
+    if (!k->store || k->store_problem[0])
+        return;
+    if (tess_store_record_access(k->store, v, now, entered,
+                                 k->cfg.door_name[0] ? k->cfg.door_name : NULL) != TESS_STORE_OK)
+        set_problem(k);
+}
+
 void checkin_json(json *j, const kiosk *k)
 {
     if (k->cfg.mode != MODE_CHECKIN)

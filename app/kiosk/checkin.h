@@ -34,6 +34,8 @@ void checkin_open(struct kiosk *k, uint64_t now);
  * that the stale policy makes amber or red is logged but not checked in:
  * "refused"). Call before the verdict is wiped. */
 void checkin_record(struct kiosk *k, const tess_verdict *v, uint64_t now, bool admit);
+/* Access mode: the verdict's audit row with the door's decision. */
+void checkin_record_access(struct kiosk *k, const tess_verdict *v, uint64_t now, bool entered);
 /* The check-in members of a verdict's JSON line ("event", "kiosk",
  * "checkin", and for a duplicate "first_time", "first_kiosk"), in an open
  * object; nothing outside check-in mode. */

@@ -333,6 +333,10 @@ static SDL_Color tone_colour(kiosk_tone t)
 
 static const char *headline(const kiosk_shown *s)
 {
+    if (s->access == ACCESS_SHOWN_ENTER)
+        return _("Come in");
+    if (s->access != ACCESS_SHOWN_NONE)
+        return _("No entry");
     if (s->tone == TONE_VALID && s->checkin == TESS_CHECKIN_REENTRY)
         return _("Welcome back");
     if (s->tone == TONE_VALID && s->checkin == TESS_CHECKIN_FIRST)
@@ -366,6 +370,14 @@ static const char *subline(const kiosk_shown *s)
         snprintf(line, sizeof line, _("at %s (%s)"), at, s->first_kiosk);
         return line;
     }
+    if (s->access == ACCESS_SHOWN_ENTER)
+        return _("This badge opens this door");
+    if (s->access == ACCESS_SHOWN_NOT_LISTED)
+        return _("This badge is valid, but it does not open this door");
+    if (s->access == ACCESS_SHOWN_REFUSED && s->tone == TONE_INVALID && s->reason == TESS_OK)
+        return (s->warnings & TESS_WARN_TRUST_STALE)
+                   ? _("The list of trusted issuers is out of date: ask staff")
+                   : _("This kiosk's clock cannot be trusted: ask staff");
     if (s->tone == TONE_VALID && s->checkin == TESS_CHECKIN_FIRST)
         return _("Checked in: this badge is authentic and valid");
     if (s->tone == TONE_VALID && s->checkin == TESS_CHECKIN_REENTRY)

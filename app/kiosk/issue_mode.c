@@ -48,6 +48,8 @@ static const char MSG_NO_TEMPLATES[] = N_("No credential templates (*.tmpl) were
 static const char MSG_BAD_TEMPLATE[] = N_("This template has an error and cannot be used");
 static const char MSG_NAME_EMPTY[] = N_("Type the learner's name first");
 static const char MSG_NOT_ISSUED[] = N_("The credential could not be made");
+static const char MSG_NOT_TRUSTED[] =
+    N_("Warning: this kiosk's trust bundle does not list this key for this issuer");
 
 /* Buttons of the issue screens (not the keyboard's). */
 enum { IB_T0 = 0, IB_BACK = ISSUE_PAGE, IB_PREV, IB_NEXT, IB_ISSUE, IB_DONE, IB_COUNT };
@@ -299,6 +301,22 @@ static void try_unlock(kiosk *k, uint32_t now_ms)
         is->detail[0] = '\0';
         emit("unlocked", NULL, NULL, NULL, 0);
         list_templates(k);
+        /* a key the trust in force does not name for issue_iss issues
+         * credentials that kiosks with this bundle call unknown_issuer or
+         * issuer_mismatch: staff are told (a kiosk elsewhere may trust it) */
+        uint8_t kid[8];
+        tess_issuer in;
+        tess_kid_of(kid, sk + 32);
+        size_t il = strlen(k->cfg.issue_iss);
+        bool trusted = tess_bundle_find_issuer(&k->ks.bundle, kid, &in) && in.iss.len == il &&
+                       memcmp(in.iss.ptr, k->cfg.issue_iss, il) == 0;
+        if (!trusted) {
+            emit("warning", "reason", "not_in_bundle", NULL, 0);
+            if (!is->msg) {
+                is->msg = MSG_NOT_TRUSTED;
+                SET_TEXT(is->detail, k->cfg.issue_iss);
+            }
+        }
         kiosk_set_screen(k, SCREEN_ISSUE_TEMPLATE, now_ms);
         return;
     }

@@ -21,6 +21,7 @@
 #include "checkin.h"
 #include "gpio.h"
 #include "match_mode.h"
+#include "access_mode.h"
 #include "notify.h"
 #include "sound.h"
 
@@ -258,6 +259,7 @@ static void print_verdict_json(const kiosk *k, const kiosk_input *in, uint64_t t
     json_str(&j, in->name);
     checkin_json(&j, k);
     match_mode_json(&j, k);
+    access_mode_json(&j, k);
     json_end_obj(&j);
     json_done(&j);
     fflush(stdout);
@@ -335,9 +337,20 @@ static void judge(kiosk *k, const kiosk_input *in, uint32_t now_ms)
         s->tone = TONE_UNDECIDED;
     else
         s->tone = TONE_VALID;
-    /* the log, and in check-in mode the check-in: a badge the kiosk cannot
-     * decide on (or refuses by policy) is logged, never checked in */
-    checkin_record(k, v, t, s->tone == TONE_VALID);
+    /* access mode: the door's list decides, and the door opens or not */
+    if (k->cfg.mode == MODE_ACCESS && k->access) {
+        bool enter = s->tone == TONE_VALID && access_mode_decide(k, v, t, now_ms);
+        if (s->tone == TONE_VALID && !enter)
+            s->tone = TONE_INVALID;
+        if (s->access == ACCESS_SHOWN_NONE)
+            s->access = ACCESS_SHOWN_REFUSED; /* amber by policy: no entry */
+        checkin_record_access(k, v, t, enter);
+    } else {
+        /* the log, and in check-in mode the check-in: a badge the kiosk
+         * cannot decide on (or refuses by policy) is logged, never checked
+         * in */
+        checkin_record(k, v, t, s->tone == TONE_VALID);
+    }
     if (s->checkin == TESS_CHECKIN_DUPLICATE)
         s->tone = TONE_DUPLICATE;
     /* the booth: the badge joins the candidate's session; elsewhere, the
@@ -369,7 +382,9 @@ static void judge(kiosk *k, const kiosk_input *in, uint32_t now_ms)
     wipe(&k->verdict, 0, sizeof k->verdict);
     wipe(&k->verifier, 0, sizeof k->verifier);
     k->verdicts++;
-    gpio_signal_verdict(k->gpio, s->tone == TONE_VALID       ? GPIO_VALID
+    /* an entry has its lights already (gpio_enter: green while open) */
+    if (s->access != ACCESS_SHOWN_ENTER)
+        gpio_signal_verdict(k->gpio, s->tone == TONE_VALID       ? GPIO_VALID
                                  : s->tone == TONE_INVALID   ? GPIO_INVALID
                                  : s->tone == TONE_DUPLICATE ? GPIO_DUPLICATE
                                                              : GPIO_UNDECIDED,
@@ -704,6 +719,11 @@ int main(int argc, char **argv)
     bool told_ready = false;
     open_gpio(k, SDL_GetTicks());
     checkin_open(k, wall_now(k));
+    if (!access_mode_open(k)) {
+        snprintf(k->config_problem, sizeof k->config_problem,
+                 "Settings: the door's access list cannot be loaded; verifying only");
+        k->cfg.mode = MODE_VERIFY;
+    }
     if (!match_mode_open(k) && k->cfg.mode == MODE_MATCH) {
         /* a booth without its roles: said on screen, and the kiosk verifies */
         snprintf(k->config_problem, sizeof k->config_problem,
@@ -761,6 +781,7 @@ int main(int argc, char **argv)
     issue_close(k); /* the issuer key is wiped and freed */
     checkin_close(k);
     match_mode_close(k);
+    access_mode_close(k);
     kiosk_wipe_verdict(k);
     sound_close(sound);
     SDL_SetEventFilter(NULL, NULL);

@@ -33,6 +33,7 @@
 #include "evdev.h"
 #include "state.h"
 #include "store.h"
+#include "access.h"
 #include "admin.h"
 #include "issue_mode.h"
 #include "tessera/tess_verify.h"
@@ -108,6 +109,10 @@ typedef struct {
     uint64_t first_time;         /* a duplicate: the first check-in */
     char first_kiosk[TESS_KIOSK_ID_MAX + 1];
     bool name_kept;              /* this event keeps the holder's name */
+    /* access mode (access_mode.h): the door's decision */
+    enum { ACCESS_SHOWN_NONE = 0, ACCESS_SHOWN_ENTER, ACCESS_SHOWN_NOT_LISTED,
+           ACCESS_SHOWN_REFUSED } access;
+    tess_status access_reason;   /* REFUSED: why the badge does not count */
     /* verify mode: the bundle's pathways this badge counts toward */
     size_t n_paths;
     struct {
@@ -194,6 +199,8 @@ typedef struct kiosk {
     kiosk_admin admin;
     /* match mode (match_mode.h): roles, labels, the candidate's session */
     struct kiosk_match *match;
+    /* access mode (access_mode.h): the door's list */
+    access_list *access;
     /* the log and check-in (checkin.h) */
     tess_store *store;
     char store_problem[300];     /* "" while recording works */

@@ -130,6 +130,16 @@ static void make_world(void)
              hash_line, dir, dir);
     put_file("plain.conf", conf);
     put_file("notset.conf", hash_line);
+    snprintf(conf, sizeof conf,
+             "%sissue_key = %s/iss.key\nissue_iss = " ISS "\ntemplates_dir = %s/tmpl\n"
+             "issue_keep_names = yes\nkiosk_id = desk 1\n",
+             hash_line, dir, dir);
+    put_file("keep.conf", conf);
+    snprintf(conf, sizeof conf,
+             "%sissue_key = %s/iss.key\nissue_iss = https://other.example\n"
+             "templates_dir = %s/tmpl\n",
+             hash_line, dir, dir);
+    put_file("other.conf", conf);
 }
 
 static int setup(void **st)
@@ -496,6 +506,81 @@ static void test_qr_size(void **st)
         fail_msg("the code is %d px high on a %d px screen", side, h);
 }
 
+/* issue_keep_names = yes: the store keeps the name. Leaving issue mode
+ * (Esc from the templates) locks the key at once. */
+static void test_keep_names_and_leave(void **st)
+{
+    (void)st;
+    result r = kiosk("keep", "keep.conf",
+                     "ctrl+alt+a\ntype " PIN "\nenter\nkey 6\ntype " PASS "\nenter\nwait 900\n"
+                     "key 1\ntype " NAME2 "\nenter\nwait 300\nenter\nwait 600\nesc\nesc\nesc\n"
+                     "esc\n",
+                     W, H);
+    outcome o;
+    parse(&r, &o);
+    if (r.code != 0 || strcmp(o.events, "unlock unlocked template ISSUED lock:leave") != 0)
+        fail_msg("exit %d, events \"%s\"\n%s", r.code, o.events, r.out);
+    free(r.out);
+    /* the name has an apostrophe: bound, not quoted into the SQL */
+    char path[512];
+    snprintf(path, sizeof path, "%s/state/store.db", dir);
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT count(*) FROM issued WHERE lower(hex(cti)) = ?"
+                                        " AND holder = ? AND kiosk = 'desk 1'",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(q, 1, field(o.issued[0], "cti"), -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, NAME2, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 1);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    outcome_free(&o);
+}
+
+/* A key the trust bundle does not name for issue_iss: unlocked, with a
+ * warning (its credentials would not verify at kiosks with this bundle). */
+static void test_key_not_in_bundle(void **st)
+{
+    (void)st;
+    result r = kiosk("other", "other.conf",
+                     "ctrl+alt+a\ntype " PIN "\nenter\nkey 6\ntype " PASS "\nenter\nwait 900\n"
+                     "esc\nesc\n",
+                     W, H);
+    outcome o;
+    parse(&r, &o);
+    if (r.code != 0 ||
+        strcmp(o.events, "unlock unlocked warning:not_in_bundle lock:leave") != 0)
+        fail_msg("exit %d, events \"%s\"", r.code, o.events);
+    outcome_free(&o);
+    free(r.out);
+}
+
+/* Five wrong passphrases lock unlocking: the right one is then not even
+ * tried. */
+static void test_passphrase_lockout(void **st)
+{
+    (void)st;
+    result r = kiosk("lockout", "issue.conf",
+                     "ctrl+alt+a\ntype " PIN "\nenter\nkey 6\n"
+                     "type wrong one\nenter\nwait 700\ntype wrong two\nenter\nwait 700\n"
+                     "type wrong three\nenter\nwait 700\ntype wrong four\nenter\nwait 700\n"
+                     "type wrong five\nenter\nwait 700\ntype " PASS "\nenter\nwait 700\n"
+                     "esc\nesc\n",
+                     W, H);
+    outcome o;
+    parse(&r, &o);
+    if (r.code != 0 ||
+        strcmp(o.events, "unlock wrong_passphrase:1 wrong_passphrase:2 wrong_passphrase:3 "
+                         "wrong_passphrase:4 wrong_passphrase:5 locked locked") != 0)
+        fail_msg("exit %d, events \"%s\"", r.code, o.events);
+    outcome_free(&o);
+    free(r.out);
+}
+
 /* An unsealed key is refused on the kiosk, with words; nothing unlocks. */
 static void test_unsealed_refused(void **st)
 {
@@ -541,7 +626,8 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_issue_800x480),   cmocka_unit_test(test_issue_1920x1080),
         cmocka_unit_test(test_qr_size),         cmocka_unit_test(test_unsealed_refused),
-        cmocka_unit_test(test_not_set_up),
+        cmocka_unit_test(test_not_set_up),      cmocka_unit_test(test_keep_names_and_leave),
+        cmocka_unit_test(test_passphrase_lockout), cmocka_unit_test(test_key_not_in_bundle),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -661,6 +661,131 @@ static void test_store_broken(void **st)
     free(valid);
 }
 
+/* A credential of the forklift course with its two ESCO skills, or of
+ * another course (first line of `tessera issue`). */
+static char *issue_course(const char *holder, const char *title, const char *achievement,
+                          const char *skill1, const char *skill2, const char *exp)
+{
+    result r;
+    TESSERA(&r, "issue", "--key", "iss", "--iss", "https://academy.example", "--holder", holder,
+            "--title", title, "--achievement", achievement, "--awarder", "Example Academy",
+            "--iat", "2026-02-01", "--exp", exp, "--skill", skill1, "--skill", skill2);
+    r.out[strcspn(r.out, "\n")] = '\0';
+    return r.out;
+}
+
+#define ESCO_FORKLIFT "esco:28cb374e-6261-4133-8371-f9a5470145da"
+#define ESCO_LIFT "esco:ab2bb44a-3956-4028-8715-8b70b1960b99"
+#define ESCO_SHEETS "esco:1973c966-f236-40c9-b2d4-5d71a89019be"
+#define ESCO_WORD "esco:81633a44-f1db-4a01-a940-804c6905e330"
+
+/* The booth (issue 10): one role, so it is chosen; a forklift badge proves
+ * two of the three required skills, an expired first-aid badge is refused
+ * and proves nothing, a badge scanned again counts once; E ends the
+ * session and forgets the candidate. */
+static void test_match_mode(void **st)
+{
+    char *fork = issue_course("Ana", "Forklift Safety, Level 1", "FORK-L1", ESCO_FORKLIFT,
+                              ESCO_LIFT, "2027-06-01");
+    char *aid = issue_course("Ana", "First Aid at Work", "FAW-1", "x:first-aid-cpr-aed",
+                             "x:first-aid-assess-casualty", "2026-03-01");
+    size_t cap = 2 * strlen(fork) + strlen(aid) + 16;
+    char *texts = malloc(cap);
+    assert_non_null(texts);
+    snprintf(texts, cap, "%s\n%s\n", fork, aid);
+    put_file("match.txt", texts);
+    result r;
+    const char *sh = "mkdir -p roles shots-match && cp '" TESS_SOURCE_DIR
+                     "/assets/roles/warehouse_operative.role' roles/ && "
+                     "printf 'mode = match\\nroles_dir = %s/roles\\n' \"$PWD\" > match.conf && "
+                     "printf 'wait 1500\\nkey e\\n' > match.keys";
+    const char *sh_argv[] = {"/bin/sh", "-c", sh, NULL};
+    run(&r, sh_argv);
+    assert_int_equal(r.code, 0);
+    free(r.out);
+    const char *argv[] = {kiosk_bin, "--state", "state", "--texts", "match.txt", "--pace", "300",
+                          "--exit-when-done", "--config", "match.conf", "--keys", "match.keys",
+                          "--screenshot-dir", "shots-match", "--at", "2026-06-01", "--window",
+                          "--width", "640", "--height", "400", NULL};
+    run(&r, argv);
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.out, "\"role\": \"warehouse-operative\", \"score\": 66, "
+                                  "\"required\": 3, \"proven\": 2"));
+    assert_non_null(strstr(r.out, "\"badges\": 2, \"refused\": 1"));
+    assert_non_null(strstr(r.out, "{\"match\": \"end\", \"why\": \"button\"}"));
+    free(r.out);
+    char names[8][300];
+    assert_true(shots("shots-match", "match", names, 8) >= 2);
+    free(fork);
+    free(aid);
+    free(texts);
+}
+
+/* A door (issue 10): the list lets FORK- badges of the academy in; the
+ * relay opens once, for the one that may enter; the expired and the
+ * unlisted badge are refused; every decision is an audit row. */
+static void test_access_mode(void **st)
+{
+    char *fork = issue_course("Ana", "Forklift Safety, Level 1", "FORK-L1", ESCO_FORKLIFT,
+                              ESCO_LIFT, "2027-06-01");
+    char *old = issue_course("Bo", "Forklift Safety, Level 1", "FORK-L1", ESCO_FORKLIFT,
+                             ESCO_LIFT, "2026-03-01");
+    char *office = issue_course("Cy", "Office Software", "OFF-1", ESCO_SHEETS, ESCO_WORD,
+                                "2027-06-01");
+    size_t cap = strlen(fork) + strlen(old) + strlen(office) + 16;
+    char *texts = malloc(cap);
+    assert_non_null(texts);
+    snprintf(texts, cap, "%s\n%s\n%s\n", fork, old, office);
+    put_file("access.txt", texts);
+    put_file("door.access", "# the workshop\nallow https://academy.example FORK-\n");
+    result r;
+    const char *sh = "printf 'mode = access\\naccess_list = %s/door.access\\n"
+                     "door_name = workshop\\ngpio_relay = 17\\n' \"$PWD\" > access.conf && "
+                     "rm -f door-gpio.log";
+    const char *sh_argv[] = {"/bin/sh", "-c", sh, NULL};
+    run(&r, sh_argv);
+    assert_int_equal(r.code, 0);
+    free(r.out);
+    char sim[340];
+    snprintf(sim, sizeof sim, "sim:%s/door-gpio.log", dir);
+    const char *argv[] = {kiosk_bin, "--state", "state", "--texts", "access.txt", "--pace", "200",
+                          "--verdict-ms", "100", "--exit-when-done", "--config", "access.conf",
+                          "--gpio", sim, "--at", "2026-06-01", "--window", "--width", "640",
+                          "--height", "400", NULL};
+    run(&r, argv);
+    assert_int_equal(r.code, 0);
+    size_t n;
+    cJSON **v = lines(&r, &n);
+    assert_int_equal(n, 3);
+    const char *want[3][2] = {{"enter", "ok"}, {"refuse", "invalid"}, {"refuse", "not_listed"}};
+    for (size_t i = 0; i < n; i++) {
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(v[i], "access");
+        assert_string_equal(jstr(a, "decision"), want[i][0]);
+        assert_string_equal(jstr(a, "why"), want[i][1]);
+        assert_string_equal(jstr(a, "door"), "workshop");
+        cJSON_Delete(v[i]);
+    }
+    /* the relay (active low): shut, open once, shut */
+    const char *cmd = "grep relay door-gpio.log | cut -d' ' -f3 | tr -d '\\n'";
+    const char *cmd_argv[] = {"/bin/sh", "-c", cmd, NULL};
+    run(&r, cmd_argv);
+    assert_int_equal(r.code, 0);
+    assert_string_equal(r.out, "101");
+    free(r.out);
+    /* the audit log: the three decisions, at the door */
+    const char *q = "sqlite3 state/store.db \"select checkin from audit where detail = "
+                    "'workshop' order by seq\" | tr '\\n' ' '";
+    const char *q_argv[] = {"/bin/sh", "-c", q, NULL};
+    run(&r, q_argv);
+    assert_int_equal(r.code, 0);
+    assert_string_equal(r.out, "enter refused refused ");
+    free(r.out);
+    free(fork);
+    free(old);
+    free(office);
+    free(texts);
+}
+
 /* What a systemd stand-in heard: read as it comes, as systemd does (a
  * unix datagram queue holds only net.unix.max_dgram_qlen messages). */
 typedef struct {
@@ -786,6 +911,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_gpio_lights),
         cmocka_unit_test(test_checkin_mode),
         cmocka_unit_test(test_store_broken),
+        cmocka_unit_test(test_match_mode),
+        cmocka_unit_test(test_access_mode),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
