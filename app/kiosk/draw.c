@@ -538,8 +538,29 @@ static void draw_checkin_counts(kiosk_gfx *g, const kiosk *k, int y)
     }
 }
 
+/* A kiosk with no trust bundle yet: what to do, for staff. */
+static void draw_not_ready(kiosk_gfx *g, const kiosk *k)
+{
+    int w = g->w, h = g->h;
+    fill(g, NAVY);
+    int y = h * 20 / 100;
+    y += text_at(g, F_HUGE, _("Not ready yet"), w / 20, y, w * 9 / 10, ALIGN_CENTRE, WARN, true);
+    y += h / 30;
+    y += text_at(g, F_BODY, _("This kiosk has no list of trusted issuers yet, so it cannot check badges."),
+                 w / 20, y, w * 9 / 10, ALIGN_CENTRE, WHITE, true);
+    y += h / 30;
+    text_at(g, F_BODY_BOLD, _("Staff: insert the provisioning USB stick."), w / 20, y,
+            w * 9 / 10, ALIGN_CENTRE, WHITE, true);
+    text_at(g, F_SMALL, k->state_dir, w / 20, h * 90 / 100, w * 9 / 10, ALIGN_CENTRE, SOFT,
+            false);
+}
+
 static void draw_idle(kiosk_gfx *g, const kiosk *k)
 {
+    if (k->unprovisioned) {
+        draw_not_ready(g, k);
+        return;
+    }
     int w = g->w, h = g->h;
     fill(g, NAVY);
     int side = h * 30 / 100;
@@ -961,7 +982,7 @@ bool gfx_draw(kiosk_gfx *g, const kiosk *k)
         adm = match_mode_shot_key(k) + 1;
     else if (k->screen == SCREEN_IDLE)
         /* the preview, no camera, or a language tapped: a new shot */
-        adm = idle_kind_of(k) + (unsigned long)k->lang * 1000;
+        adm = idle_kind_of(k) + (unsigned long)k->lang * 1000 + (k->unprovisioned ? 10 : 0);
     bool new_screen = !g->shot_any || g->shot_screen != k->screen ||
                       g->shot_verdicts != k->verdicts || g->shot_admin != adm;
     if (g->shot_dir && new_screen) {

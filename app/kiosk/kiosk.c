@@ -307,6 +307,11 @@ static bool seen_recently(kiosk *k, const char *text, size_t len, uint32_t now_m
 
 static void judge(kiosk *k, const kiosk_input *in, uint32_t now_ms)
 {
+    if (k->unprovisioned) {
+        fprintf(stderr, "tessera-kiosk: %s: not judged: no trust bundle is installed yet\n",
+                in->name);
+        return;
+    }
     uint64_t t = wall_now(k);
     tess_clock clock = {t, k->have_at ? 0 : k->floor, TESS_DEFAULT_SKEW};
     kiosk_wipe_verdict(k);
@@ -435,6 +440,15 @@ static void update(kiosk *k, uint32_t now_ms)
     admin_update(k, now_ms);
     issue_update(k, now_ms);
     checkin_tick(k, t);
+    /* not provisioned: the state is looked at again every 2 s */
+    if (k->unprovisioned && (int32_t)(now_ms - k->provision_check_ms) >= 0) {
+        k->provision_check_ms = now_ms + 2000;
+        if (kiosk_load_trust(k)) {
+            k->unprovisioned = false;
+            k->dirty = true;
+            fprintf(stderr, "tessera-kiosk: a trust bundle is installed: ready\n");
+        }
+    }
     match_mode_update(k, now_ms);
     bool admin_open_now = k->screen >= SCREEN_PIN;
     /* while staff use admin, what is read waits in the queue */
@@ -506,6 +520,8 @@ static uint32_t wait_ms(const kiosk *k, uint32_t now_ms)
     uint32_t mm = match_mode_due_in(k, now_ms);
     if (mm < w)
         w = mm;
+    if (k->unprovisioned && w > 2000)
+        w = 2000;
     if (k->run_ms) {
         uint32_t ran = now_ms - k->start_ms;
         uint32_t left = ran >= k->run_ms ? 0 : k->run_ms - ran;
@@ -534,12 +550,16 @@ bool kiosk_load_trust(kiosk *k)
         return false;
     }
     if (k->ks.generation == 0) {
-        fprintf(stderr,
-                "tessera-kiosk: %s: no trust bundle is installed here yet (tessera bundle "
-                "install --root ROOT --state DIR FILE)\n",
-                k->state_dir);
+        if (!k->unprovisioned)
+            fprintf(stderr,
+                    "tessera-kiosk: %s: no trust bundle is installed here yet (tessera bundle "
+                    "install --root ROOT --state DIR FILE, or the provisioning stick)\n",
+                    k->state_dir);
+        state_close(&k->ks);
+        k->no_bundle_yet = true;
         return false;
     }
+    k->no_bundle_yet = false;
     copy_span(k->publisher, sizeof k->publisher, k->ks.bundle.publisher);
     k->bundle_issued_at = k->ks.bundle.issued_at;
     k->bundle_expires = k->ks.bundle.expires;
@@ -683,9 +703,15 @@ int main(int argc, char **argv)
     if (!i18n_init(TESS_LOCALEDIR))
         fputs("tessera-kiosk: no C.UTF-8 locale: the screens stay in English\n", stderr);
     if (!kiosk_load_trust(k)) {
-        state_close(&k->ks);
-        free(k);
-        return EXIT_USAGE;
+        /* A kiosk not provisioned yet waits, saying so on screen, for its
+         * first bundle (board/rpi: tessera-provision installs it from a
+         * stick); a run that must end (--exit-when-done) cannot wait. */
+        if (!k->no_bundle_yet || k->exit_when_done) {
+            state_close(&k->ks);
+            free(k);
+            return EXIT_USAGE;
+        }
+        k->unprovisioned = true;
     }
     if (!inputs_open(k) || !admin_open(k)) {
         admin_close(k);

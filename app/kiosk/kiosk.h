@@ -197,6 +197,10 @@ typedef struct kiosk {
 
     /* admin: the PIN screen, the admin screens, the --keys script */
     kiosk_admin admin;
+    /* no bundle installed yet: "not ready" on screen, the state looked at
+     * again every 2 s, nothing judged */
+    bool unprovisioned, no_bundle_yet;
+    uint32_t provision_check_ms;
     /* match mode (match_mode.h): roles, labels, the candidate's session */
     struct kiosk_match *match;
     /* access mode (access_mode.h): the door's list */

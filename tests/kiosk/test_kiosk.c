@@ -786,6 +786,42 @@ static void test_access_mode(void **st)
     free(texts);
 }
 
+/* Not provisioned yet: the kiosk waits on a "not ready" screen, judges
+ * nothing, and is ready by itself once a bundle is installed (here 1.5 s
+ * in, as the provisioning stick's service would). */
+static void test_not_provisioned(void **st)
+{
+    char *valid = issue("Ada Lovelace", "2027-01-01", true);
+    put_file("np.txt", valid);
+    char sh[1400];
+    snprintf(sh, sizeof sh,
+             "rm -rf state-np shots-np && mkdir state-np shots-np && "
+             "(sleep 1.5; '%s' bundle install --root root.cbor --state state-np b.tb1 "
+             ">/dev/null) & "
+             "SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy "
+             "'%s' --state state-np --texts np.txt --pace 3500 --run-ms 5000 "
+             "--screenshot-dir shots-np --at 2026-06-01 --window --width 640 --height 400; "
+             "wait",
+             tessera_bin, kiosk_bin);
+    const char *argv[] = {"/bin/sh", "-c", sh, NULL};
+    result r;
+    run(&r, argv);
+    assert_int_equal(r.code, 0);
+    size_t n;
+    cJSON **v = lines(&r, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(jstr(v[0], "verdict"), "valid");
+    cJSON_Delete(v[0]);
+    char names[8][300];
+    assert_true(shots("shots-np", "idle", names, 8) >= 2); /* not ready, then ready */
+    uint8_t *rgb = read_shot(names[0]);
+    size_t warn = count_colour(rgb, 0xff, 0xc1, 0x4d);
+    if (warn < 500)
+        fail_msg("%s: %zu pixels say the kiosk is not ready", names[0], warn);
+    free(rgb);
+    free(valid);
+}
+
 /* What a systemd stand-in heard: read as it comes, as systemd does (a
  * unix datagram queue holds only net.unix.max_dgram_qlen messages). */
 typedef struct {
@@ -913,6 +949,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_store_broken),
         cmocka_unit_test(test_match_mode),
         cmocka_unit_test(test_access_mode),
+        cmocka_unit_test(test_not_provisioned),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
