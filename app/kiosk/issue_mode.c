@@ -1174,7 +1174,9 @@ void issue_draw(kiosk_gfx *g, const kiosk *k)
             draw_typing(g, k, _("Unlock the issuer key"), _("Passphrase"));
         break;
     case SCREEN_ISSUE_TEMPLATE: draw_templates(g, k); break;
-    case SCREEN_ISSUE_NAME: draw_typing(g, k, _("The learner's name"), _("Name as it will be shown")); break;
+    case SCREEN_ISSUE_NAME:
+        draw_typing(g, k, _("The learner's name"), _("Name as it will be shown"));
+        break;
     case SCREEN_ISSUE_CONFIRM: draw_confirm(g, k); break;
     case SCREEN_ISSUE_QR: draw_qr(g, k); break;
     default: break;

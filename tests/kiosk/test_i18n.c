@@ -22,7 +22,7 @@ static const char *kiosk_bin, *tessera_bin;
 
 /* ---- a .po reader for the files we write: one line per string ---- */
 
-#define MAX_MSGS 128
+#define MAX_MSGS 512
 #define MAX_STR 256
 
 typedef struct {

@@ -208,7 +208,8 @@ static void test_refused_input(void **state)
             fail_msg("case %zu accepted", i);
         assert_int_equal(o.len, 0);
     }
-    assert_true(osk_insert(&o, "M\xc3\xbcller-\xc3\x91\xc3\xba\xc3\xb1" "ez")); /* Müller-Ñúñez */
+    /* Müller-Ñúñez */
+    assert_true(osk_insert(&o, "M\xc3\xbcller-\xc3\x91\xc3\xba\xc3\xb1" "ez"));
 }
 
 /* Password mode shows one dot a character, never the text; clear wipes. */
