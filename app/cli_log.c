@@ -36,18 +36,25 @@ static int store_error(const args *a, tess_store *s, int code)
 static int log_export(args *a)
 {
     const char *state = NULL, *event = NULL, *csv = NULL, *jsonl = NULL;
-    bool bad = false;
+    bool bad = false, contacts = false;
     while (a->i < a->argc && !bad) {
         if (arg_opt(a, "--state", &state, &bad) || arg_opt(a, "--event", &event, &bad) ||
             arg_opt(a, "--csv", &csv, &bad) || arg_opt(a, "--jsonl", &jsonl, &bad))
             continue;
+        if (arg_flag(a, "--contacts")) {
+            contacts = true;
+            continue;
+        }
         if (!bad)
             return usage_error(a, "log export: unexpected '%s'", a->argv[a->i]);
     }
     if (bad)
         return EXIT_USAGE;
-    if (!state || !event)
-        return usage_error(a, "log export: --state DIR and --event ID are required");
+    if (contacts && (event || jsonl))
+        return usage_error(a, "log export --contacts: give --csv FILE (no --event, no --jsonl)");
+    if (!state || (!event && !contacts))
+        return usage_error(a, "log export: --state DIR and --event ID (or --contacts) are "
+                              "required");
     if (!csv == !jsonl)
         return usage_error(a, "log export: give one of --csv FILE or --jsonl FILE (- for "
                               "standard output)");
@@ -66,7 +73,9 @@ static int log_export(args *a)
     }
     uint64_t rows = 0;
     tess_store_status st =
-        tess_store_export(s, event, csv ? TESS_EXPORT_CSV : TESS_EXPORT_JSONL, out, &rows);
+        contacts ? tess_store_contacts_export(s, out, &rows)
+                 : tess_store_export(s, event, csv ? TESS_EXPORT_CSV : TESS_EXPORT_JSONL, out,
+                                     &rows);
     bool ok = st == TESS_STORE_OK;
     if (!to_stdout) {
         /* whole or not at all: a stick pulled out mid-export leaves no

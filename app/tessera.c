@@ -166,7 +166,11 @@ static const command commands[] = {
      "  deletes rows older than N days (N is kept as the retention setting),\n"
      "  and logs the purge.\n"
      "tessera log counts --state DIR --event ID [--json]\n"
-     "  checked in, duplicates, re-entries and refused.\n"},
+     "  checked in, duplicates, re-entries and refused.\n"
+     "tessera log export --state DIR --contacts --csv FILE\n"
+     "  the contacts candidates agreed to leave at the booth (match mode), for\n"
+     "  the employer: consent time, kiosk, role, employer, contact, score and\n"
+     "  the skills proven.\n"},
     {"match", cmd_match,
      "match --role FILE --state DIR [--at T] [--skew S] [--lang en|es|fr|de]\n"
      "             [--esco FILE] [--templates DIR] (TEXT... | -)",

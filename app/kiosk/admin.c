@@ -302,7 +302,8 @@ bool admin_event(kiosk *k, const SDL_Event *e, uint32_t now_ms)
     /* the screens of the public (and the booth's): admin stays out */
     if (k->screen == SCREEN_IDLE || k->screen == SCREEN_VERDICT ||
         k->screen == SCREEN_DETAILS || k->screen == SCREEN_MATCH ||
-        k->screen == SCREEN_MATCH_ROLES) {
+        k->screen == SCREEN_MATCH_ROLES || k->screen == SCREEN_MATCH_CONSENT ||
+        k->screen == SCREEN_MATCH_CONTACT) {
         /* the long press: held on the idle screen, seen by admin_update */
         int x, y;
         if (k->screen == SCREEN_IDLE && press_at(k, e, &x, &y)) {

@@ -212,6 +212,34 @@ static void file_safe(const char *in, char *out, size_t cap)
     out[n] = '\0';
 }
 
+/* Writes path whole on the stick before it is named: a stick pulled
+ * midway leaves a .part file, never a short .csv. contacts: the booth's
+ * contacts, else the log. */
+static bool write_whole(kiosk *k, const char *path, bool contacts, uint64_t *rows, char *msg,
+                        size_t cap)
+{
+    char tmp[1500];
+    snprintf(tmp, sizeof tmp, "%s.part", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(msg, cap, "%s: %s", tmp, strerror(errno));
+        return false;
+    }
+    tess_store_status s =
+        contacts ? tess_store_contacts_export(k->store, f, rows)
+                 : tess_store_export(k->store, checkin_mode(k) ? k->event.id : NULL,
+                                     TESS_EXPORT_CSV, f, rows);
+    bool ok = s == TESS_STORE_OK && fflush(f) == 0 && fsync(fileno(f)) == 0;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        snprintf(msg, cap, "The log could not be written to the stick (%s)",
+                 s != TESS_STORE_OK ? tess_store_error(k->store) : strerror(errno));
+        unlink(tmp);
+        return false;
+    }
+    return true;
+}
+
 bool checkin_export(kiosk *k, const char *mount, uint64_t now, char *msg, size_t cap)
 {
     if (!k->store || tess_store_status_of(k->store) != TESS_STORE_OK) {
@@ -224,7 +252,7 @@ bool checkin_export(kiosk *k, const char *mount, uint64_t now, char *msg, size_t
         snprintf(msg, cap, "No USB stick at %s", mount);
         return false;
     }
-    char dir[1024], path[1400], tmp[1500], name[80], kid[80];
+    char dir[1024], path[1400], name[80], kid[80], stamp[32];
     snprintf(dir, sizeof dir, "%s/tessera", mount);
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
         snprintf(msg, cap, "%s: %s", dir, strerror(errno));
@@ -233,35 +261,31 @@ bool checkin_export(kiosk *k, const char *mount, uint64_t now, char *msg, size_t
     time_t tt = (time_t)now;
     struct tm tm;
     gmtime_r(&tt, &tm);
+    snprintf(stamp, sizeof stamp, "%04d%02d%02d-%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min);
     file_safe(checkin_mode(k) ? k->event.id : "log", name, sizeof name);
     file_safe(tess_store_kiosk(k->store), kid, sizeof kid);
-    snprintf(path, sizeof path, "%s/%s-%s-%04d%02d%02d-%02d%02d.csv", dir, name, kid,
-             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
-    snprintf(tmp, sizeof tmp, "%s.part", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(msg, cap, "%s: %s", tmp, strerror(errno));
+    snprintf(path, sizeof path, "%s/%s-%s-%s.csv", dir, name, kid, stamp);
+    uint64_t rows = 0, contacts = 0;
+    if (!write_whole(k, path, false, &rows, msg, cap))
         return false;
-    }
-    uint64_t rows = 0;
-    tess_store_status s =
-        tess_store_export(k->store, checkin_mode(k) ? k->event.id : NULL, TESS_EXPORT_CSV, f, &rows);
-    /* whole on the stick before it is named: a stick pulled now leaves a
-     * .part file, never a short .csv */
-    bool ok = s == TESS_STORE_OK && fflush(f) == 0 && fsync(fileno(f)) == 0;
-    ok = fclose(f) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        snprintf(msg, cap, "The log could not be written to the stick (%s)",
-                 s != TESS_STORE_OK ? tess_store_error(k->store) : strerror(errno));
-        unlink(tmp);
-        return false;
+    /* the booth: the contacts candidates agreed to leave, beside it */
+    if (k->cfg.mode == MODE_MATCH) {
+        char cpath[1400];
+        snprintf(cpath, sizeof cpath, "%s/contacts-%s-%s.csv", dir, kid, stamp);
+        if (!write_whole(k, cpath, true, &contacts, msg, cap))
+            return false;
     }
     int dfd = open(dir, O_RDONLY | O_DIRECTORY);
     if (dfd >= 0) {
         fsync(dfd);
         close(dfd);
     }
-    snprintf(msg, cap, "%llu rows written to %s", (unsigned long long)rows, path);
+    if (k->cfg.mode == MODE_MATCH)
+        snprintf(msg, cap, "%llu rows and %llu contacts written to %s", (unsigned long long)rows,
+                 (unsigned long long)contacts, dir);
+    else
+        snprintf(msg, cap, "%llu rows written to %s", (unsigned long long)rows, path);
     return true;
 }
 

@@ -76,6 +76,8 @@ const char *kiosk_screen_name(kiosk_screen s)
     case SCREEN_DETAILS: return "details";
     case SCREEN_MATCH: return "match";
     case SCREEN_MATCH_ROLES: return "roles";
+    case SCREEN_MATCH_CONSENT: return "consent";
+    case SCREEN_MATCH_CONTACT: return "contact";
     case SCREEN_PIN: return "pin";
     case SCREEN_ADMIN: return "admin";
     case SCREEN_ADMIN_STATE: return "admin_state";
@@ -958,7 +960,9 @@ bool gfx_draw(kiosk_gfx *g, const kiosk *k)
     case SCREEN_VERDICT: draw_verdict(g, k); break;
     case SCREEN_DETAILS: draw_details(g, k); break;
     case SCREEN_MATCH:
-    case SCREEN_MATCH_ROLES: match_mode_draw(g, k); break;
+    case SCREEN_MATCH_ROLES:
+    case SCREEN_MATCH_CONSENT:
+    case SCREEN_MATCH_CONTACT: match_mode_draw(g, k); break;
     case SCREEN_PIN: draw_pin(g, k); break;
     case SCREEN_ADMIN: draw_admin(g, k); break;
     case SCREEN_ADMIN_STATE: draw_admin_state(g, k); break;
@@ -978,7 +982,7 @@ bool gfx_draw(kiosk_gfx *g, const kiosk *k)
         adm = 1 + k->admin.pin_len * 8 + (k->admin.msg != NULL) * 2 + (k->admin.locked ? 4 : 0) +
               (unsigned long)k->lang * 1000 + (k->admin.result[0] ? 10000 : 0) +
               (k->admin.result_ok ? 20000 : 0);
-    else if (k->screen == SCREEN_MATCH || k->screen == SCREEN_MATCH_ROLES)
+    else if (k->screen >= SCREEN_MATCH && k->screen <= SCREEN_MATCH_CONTACT)
         adm = match_mode_shot_key(k) + 1;
     else if (k->screen == SCREEN_IDLE)
         /* the preview, no camera, or a language tapped: a new shot */

@@ -450,7 +450,9 @@ static void update(kiosk *k, uint32_t now_ms)
         }
     }
     match_mode_update(k, now_ms);
-    bool admin_open_now = k->screen >= SCREEN_PIN;
+    /* a candidate typing a contact is not interrupted either */
+    bool admin_open_now = k->screen >= SCREEN_PIN || k->screen == SCREEN_MATCH_CONSENT ||
+                          k->screen == SCREEN_MATCH_CONTACT;
     /* while staff use admin, what is read waits in the queue */
     while (k->q_count > 0 && !admin_open_now) {
         kiosk_input *in = &k->queue[k->q_head];

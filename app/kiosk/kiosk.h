@@ -72,6 +72,8 @@ typedef enum {
     SCREEN_DETAILS,
     SCREEN_MATCH,        /* match: the candidate's session (match_mode.h) */
     SCREEN_MATCH_ROLES,  /* match: staff choose the role */
+    SCREEN_MATCH_CONSENT, /* match: may the employer keep your contact? */
+    SCREEN_MATCH_CONTACT, /* match: the candidate types it */
     SCREEN_PIN,          /* admin: the PIN is asked (admin.h) */
     SCREEN_ADMIN,        /* admin: the four buttons */
     SCREEN_ADMIN_STATE,  /* admin: the trust in force */

@@ -10,6 +10,8 @@
 #include "kiosk.h"
 #include "match.h"
 #include "role.h"
+#include "osk.h"
+#include "typing.h"
 #include "ui.h"
 
 #ifndef TESS_ASSETS_DIR
@@ -36,6 +38,9 @@ struct kiosk_match {
     /* the last scan, said at the top: added, refused, already here */
     char toast[300];
     bool toast_bad;
+    /* the candidate's contact, typed after consent; wiped once stored */
+    osk kb;
+    uint64_t consent_time;
 };
 
 #define NO_ROLE ((size_t)-1)
@@ -122,6 +127,7 @@ static void end_session(kiosk *k, const char *why)
     wipe(&m->result, 0, sizeof m->result);
     wipe(&m->paths, 0, sizeof m->paths);
     wipe(m->toast, 0, sizeof m->toast);
+    osk_clear(&m->kb);
     m->active = false;
     m->changes++;
     printf("{\"match\": \"end\", \"why\": \"%s\"}\n", why);
@@ -253,7 +259,9 @@ uint32_t match_mode_due_in(const kiosk *k, uint32_t now_ms)
 
 /* ---- the screens' buttons ---- */
 
-enum { MB_END = 0, MB_ROLE, MB_COUNT };
+enum { MB_END = 0, MB_ROLE, MB_CONTACT, MB_COUNT };
+/* The consent screen's answers. */
+enum { CB_YES = 0, CB_NO, CB_COUNT };
 #define ROLES_PER_PAGE 6
 
 static void match_buttons(int w, int h, SDL_Rect r[MB_COUNT])
@@ -261,6 +269,14 @@ static void match_buttons(int w, int h, SDL_Rect r[MB_COUNT])
     int bw = w * 30 / 100, bh = h * 12 / 100, y = h - bh - h / 50;
     r[MB_END] = (SDL_Rect){w - bw - w / 40, y, bw, bh};
     r[MB_ROLE] = (SDL_Rect){w - 2 * bw - 2 * (w / 40), y, bw, bh};
+    r[MB_CONTACT] = (SDL_Rect){w - 3 * bw - 3 * (w / 40), y, bw, bh};
+}
+
+static void consent_buttons(int w, int h, SDL_Rect r[CB_COUNT])
+{
+    int bw = w * 40 / 100, bh = h * 16 / 100, y = h - bh - h / 20;
+    r[CB_YES] = (SDL_Rect){w / 15, y, bw, bh};
+    r[CB_NO] = (SDL_Rect){w - bw - w / 15, y, bw, bh};
 }
 
 static void role_buttons(int w, int h, SDL_Rect r[ROLES_PER_PAGE])
@@ -304,10 +320,98 @@ static void choose_role(kiosk *k, size_t i, uint32_t now_ms)
     kiosk_set_screen(k, m->active ? SCREEN_MATCH : SCREEN_IDLE, now_ms);
 }
 
+/* The skills proven for the chosen role, as their codes, '|'-separated. */
+static void proven_codes(const kiosk_match *m, char *out, size_t cap)
+{
+    const role *r = chosen(m);
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; r && i < r->n_require; i++) {
+        const match_skill *ms = &m->result.required[i];
+        if (ms->state != MATCH_PROVEN)
+            continue;
+        int w = snprintf(out + n, cap - n, "%s%s", n ? "|" : "", r->require[i].codes[ms->alt]);
+        if (w < 0 || (size_t)w >= cap - n)
+            break;
+        n += (size_t)w;
+    }
+}
+
+/* Stores the contact typed, with the consent's time; then back to the
+ * session, the contact wiped from memory. */
+static void store_contact(kiosk *k, uint32_t now_ms)
+{
+    kiosk_match *m = k->match;
+    const role *r = chosen(m);
+    char proven[2048];
+    proven_codes(m, proven, sizeof proven);
+    tess_store_status st =
+        r && m->kb.len ? tess_store_contact_record(k->store, m->consent_time,
+                                                   r->id ? r->id : r->title, r->employer,
+                                                   m->kb.text, m->result.score, proven)
+                       : TESS_STORE_BAD_ARG;
+    osk_clear(&m->kb);
+    if (st == TESS_STORE_OK)
+        snprintf(m->toast, sizeof m->toast, _("Thank you: your contact is left with %s"),
+                 r && r->employer ? r->employer : _("the employer"));
+    else
+        snprintf(m->toast, sizeof m->toast, "%s", _("Your contact could not be kept"));
+    m->toast_bad = st != TESS_STORE_OK;
+    printf("{\"match\": \"contact\", \"stored\": %s}\n", st == TESS_STORE_OK ? "true" : "false");
+    fflush(stdout);
+    m->changes++;
+    kiosk_set_screen(k, SCREEN_MATCH, now_ms);
+}
+
+static bool contact_event(kiosk *k, const SDL_Event *e, bool pressed, SDL_Point p,
+                          uint32_t now_ms)
+{
+    kiosk_match *m = k->match;
+    SDL_Keycode key = e->type == SDL_KEYDOWN ? e->key.keysym.sym : SDLK_UNKNOWN;
+    if (k->screen == SCREEN_MATCH_CONSENT) {
+        SDL_Rect r[CB_COUNT];
+        consent_buttons(k->screen_w, k->screen_h, r);
+        if (key == SDLK_y || (pressed && SDL_PointInRect(&p, &r[CB_YES]))) {
+            m->consent_time = k->now;
+            osk_init(&m->kb, 160, false);
+            kiosk_set_screen(k, SCREEN_MATCH_CONTACT, now_ms);
+        } else if (key == SDLK_n || key == SDLK_ESCAPE ||
+                   (pressed && SDL_PointInRect(&p, &r[CB_NO]))) {
+            kiosk_set_screen(k, SCREEN_MATCH, now_ms);
+        }
+        return true;
+    }
+    osk_result res = OSK_NONE;
+    if (e->type == SDL_TEXTINPUT)
+        res = osk_insert(&m->kb, e->text.text) ? OSK_TYPED : OSK_NONE;
+    else if (key == SDLK_RETURN || key == SDLK_KP_ENTER)
+        res = OSK_DONE;
+    else if (key == SDLK_BACKSPACE)
+        res = osk_backspace(&m->kb) ? OSK_TYPED : OSK_NONE;
+    else if (key == SDLK_ESCAPE)
+        res = OSK_CANCELLED;
+    else if (pressed) {
+        osk_key keys[OSK_MAX_KEYS];
+        int n = osk_layout(&m->kb, osk_area(k->screen_w, k->screen_h), keys);
+        int i = osk_hit(keys, n, p.x, p.y);
+        if (i >= 0)
+            res = osk_press(&m->kb, &keys[i]);
+    }
+    k->dirty = true;
+    m->changes++;
+    if (res == OSK_DONE && m->kb.len > 0) {
+        store_contact(k, now_ms);
+    } else if (res == OSK_CANCELLED) {
+        osk_clear(&m->kb);
+        kiosk_set_screen(k, SCREEN_MATCH, now_ms);
+    }
+    return true;
+}
+
 bool match_mode_event(kiosk *k, const SDL_Event *e, uint32_t now_ms)
 {
     kiosk_match *m = k->match;
-    if (!m || (k->screen != SCREEN_MATCH && k->screen != SCREEN_MATCH_ROLES))
+    if (!m || k->screen < SCREEN_MATCH || k->screen > SCREEN_MATCH_CONTACT)
         return false;
     int x, y;
     bool pressed = press(k, e, &x, &y);
@@ -333,8 +437,17 @@ bool match_mode_event(kiosk *k, const SDL_Event *e, uint32_t now_ms)
             kiosk_set_screen(k, SCREEN_MATCH_ROLES, now_ms);
             return true;
         }
+        if ((key == SDLK_c || (pressed && SDL_PointInRect(&p, &r[MB_CONTACT]))) && chosen(m) &&
+            k->store && !k->store_problem[0]) {
+            kiosk_set_screen(k, SCREEN_MATCH_CONSENT, now_ms);
+            return true;
+        }
         /* other keys and taps: the scanner's text and Enter go on */
         return pressed;
+    }
+    if (k->screen == SCREEN_MATCH_CONSENT || k->screen == SCREEN_MATCH_CONTACT) {
+        m->last_ms = now_ms;
+        return contact_event(k, e, pressed, p, now_ms);
     }
     SDL_Rect r[ROLES_PER_PAGE];
     role_buttons(k->screen_w, k->screen_h, r);
@@ -504,12 +617,46 @@ static void draw_session(kiosk_gfx *g, const kiosk *k)
     match_buttons(w, h, b);
     flat_button(g, b[MB_END], _("End session"), "E", UI_RED);
     flat_button(g, b[MB_ROLE], _("Change role"), "R", UI_KEY);
+    if (k->store && !k->store_problem[0])
+        flat_button(g, b[MB_CONTACT], _("Leave my contact"), "C", UI_BLUE);
+}
+
+/* What the candidate agrees to, in plain words, before typing anything. */
+static void draw_consent(kiosk_gfx *g, const kiosk *k)
+{
+    const kiosk_match *m = k->match;
+    const role *r = chosen(m);
+    int w, h;
+    ui_size(g, &w, &h);
+    ui_fill(g, UI_NAVY);
+    char line[600];
+    const char *who = r && r->employer ? r->employer : _("the employer");
+    int y = h * 6 / 100;
+    snprintf(line, sizeof line, _("Leave your contact with %s?"), who);
+    y += ui_text(g, UI_HEAD, line, w / 20, y, w * 9 / 10, UI_LEFT, UI_WHITE, true) + h / 30;
+    snprintf(line, sizeof line,
+             _("They will get what you type (your name and an e-mail or a phone number), the "
+               "role (%s), your match score and the skills your badges proved. It stays on this "
+               "kiosk until they take it away, and no longer than the kiosk keeps its log."),
+             r ? r->title : "");
+    y += ui_text(g, UI_BODY, line, w / 20, y, w * 9 / 10, UI_LEFT, UI_SOFT, true) + h / 30;
+    ui_text(g, UI_BODY, _("If you say no, nothing about you is kept."), w / 20, y, w * 9 / 10,
+            UI_LEFT, UI_SOFT, true);
+    SDL_Rect b[CB_COUNT];
+    consent_buttons(w, h, b);
+    flat_button(g, b[CB_YES], _("Yes, I agree"), "Y", UI_GREEN);
+    flat_button(g, b[CB_NO], _("No, thanks"), "N", UI_KEY);
 }
 
 void match_mode_draw(kiosk_gfx *g, const kiosk *k)
 {
     if (k->screen == SCREEN_MATCH_ROLES)
         draw_roles(g, k);
+    else if (k->screen == SCREEN_MATCH_CONSENT)
+        draw_consent(g, k);
+    else if (k->screen == SCREEN_MATCH_CONTACT)
+        typing_draw(g, &k->match->kb, _("Your name and how to reach you"),
+                    _("Name, e-mail or phone"), NULL, UI_SOFT, false);
     else
         draw_session(g, k);
 }

@@ -160,6 +160,11 @@ static const char *const migrations[] = {
     " time INTEGER NOT NULL, template TEXT NOT NULL, kiosk TEXT NOT NULL,"
     " holder TEXT) WITHOUT ROWID;"
     "CREATE INDEX issued_time ON issued(time);",
+    /* 2 -> 3: contacts candidates left at a booth, with their consent */
+    "CREATE TABLE contacts(id INTEGER PRIMARY KEY, consent_time INTEGER NOT NULL,"
+    " kiosk TEXT NOT NULL, role TEXT NOT NULL, employer TEXT, contact TEXT NOT NULL,"
+    " score INTEGER NOT NULL, proven TEXT NOT NULL);"
+    "CREATE INDEX contacts_time ON contacts(consent_time);",
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == TESS_STORE_SCHEMA,
                "one migration per schema version");
@@ -849,6 +854,91 @@ static bool store_text_ok(const char *t)
     return true;
 }
 
+tess_store_status tess_store_contact_record(tess_store *s, uint64_t consent_time,
+                                            const char *role, const char *employer,
+                                            const char *contact, unsigned score,
+                                            const char *proven)
+{
+    if (!usable(s))
+        return s->state;
+    if (!role || !contact || !proven || !store_text_ok(role) || !store_text_ok(contact) ||
+        !store_text_ok(proven) || (employer && !store_text_ok(employer)) || !contact[0])
+        return store_failf(s, TESS_STORE_BAD_ARG, "a contact needs a role and text");
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "INSERT INTO contacts(consent_time, kiosk, role, employer,"
+                                " contact, score, proven) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "recording a contact");
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)consent_time);
+    sqlite3_bind_text(q, 2, s->kiosk, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, role, -1, SQLITE_STATIC);
+    if (employer)
+        sqlite3_bind_text(q, 4, employer, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q, 4);
+    sqlite3_bind_text(q, 5, contact, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 6, (int)score);
+    sqlite3_bind_text(q, 7, proven, -1, SQLITE_STATIC);
+    /* one statement outside BEGIN is its own transaction (synchronous=FULL) */
+    rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc == SQLITE_DONE)
+        return store_ok(s);
+    return store_fail(s, rc, "recording a contact");
+}
+
+/* A CSV field, quoted as RFC 4180 says when it must be. */
+static void contact_csv_field(FILE *out, const char *v)
+{
+    if (!v)
+        return;
+    if (!strpbrk(v, ",\"\r\n")) {
+        fputs(v, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *v; v++) {
+        if (*v == '"')
+            fputc('"', out);
+        fputc(*v, out);
+    }
+    fputc('"', out);
+}
+
+tess_store_status tess_store_contacts_export(tess_store *s, FILE *out, uint64_t *rows)
+{
+    *rows = 0;
+    if (!usable(s))
+        return s->state;
+    sqlite3_stmt *q;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT consent_time, kiosk, role, employer, contact, score,"
+                                " proven FROM contacts ORDER BY consent_time, id",
+                                -1, &q, NULL);
+    if (rc != SQLITE_OK)
+        return store_fail(s, rc, "reading the contacts");
+    fputs("consent_time,kiosk,role,employer,contact,score,proven\r\n", out);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        fprintf(out, "%lld,", (long long)sqlite3_column_int64(q, 0));
+        for (int c = 1; c <= 4; c++) {
+            contact_csv_field(out, (const char *)sqlite3_column_text(q, c));
+            fputc(',', out);
+        }
+        fprintf(out, "%d,", sqlite3_column_int(q, 5));
+        contact_csv_field(out, (const char *)sqlite3_column_text(q, 6));
+        fputs("\r\n", out);
+        (*rows)++;
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE)
+        return store_fail(s, rc, "reading the contacts");
+    if (ferror(out))
+        return store_failf(s, TESS_STORE_IO, "the contacts could not be written");
+    return store_ok(s);
+}
+
 tess_store_status tess_store_issued_record(tess_store *s, const uint8_t cti[16], uint64_t time,
                                            const char *template_file, const char *holder)
 {
@@ -1012,6 +1102,15 @@ static int purge_in_tx(tess_store *s, uint64_t cutoff, uint64_t *audit_n, uint64
     sqlite3_bind_int64(st, 1, cut);
     rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(s->db);
     *checkin_n = (uint64_t)sqlite3_changes(s->db);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK)
+        return rc;
+    /* candidates' contacts are kept no longer than the log */
+    rc = sqlite3_prepare_v2(s->db, "DELETE FROM contacts WHERE consent_time < ?", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, cut);
+    rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(s->db);
     sqlite3_finalize(st);
     return rc;
 }

@@ -58,7 +58,7 @@
 /* How long a writer waits for another process's lock. */
 #define TESS_STORE_BUSY_MS 5000
 /* The schema this build writes (PRAGMA user_version). */
-#define TESS_STORE_SCHEMA 2
+#define TESS_STORE_SCHEMA 3
 
 typedef enum {
     TESS_STORE_OK = 0,
@@ -218,6 +218,20 @@ typedef struct {
 tess_store_status tess_store_counts(tess_store *s, const char *event_id, tess_counts *c);
 
 /* ---- credentials issued at this kiosk (issue mode) ---- */
+
+/* The booth: a candidate's contact, left with an employer after the
+ * candidate agreed on screen (consent_time). Kept: the role and employer,
+ * the contact text as typed (a name and an e-mail or a phone number), the
+ * match score and the skills proven (codes, '|'-separated); never the
+ * badges themselves. One transaction, durable on OK. BAD_ARG for an empty
+ * contact or text that is not printable UTF-8. */
+tess_store_status tess_store_contact_record(tess_store *s, uint64_t consent_time,
+                                            const char *role, const char *employer,
+                                            const char *contact, unsigned score,
+                                            const char *proven);
+/* The contacts as CSV (RFC 4180, CRLF, a header row), by consent time:
+ * what the employer takes away. */
+tess_store_status tess_store_contacts_export(tess_store *s, FILE *out, uint64_t *rows);
 
 /* Records one credential issued here, at `time`, from the template file
  * named template_file (its name, not its path), in one transaction:

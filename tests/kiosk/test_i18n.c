@@ -23,7 +23,7 @@ static const char *kiosk_bin, *tessera_bin;
 /* ---- a .po reader for the files we write: one line per string ---- */
 
 #define MAX_MSGS 512
-#define MAX_STR 256
+#define MAX_STR 1024
 
 typedef struct {
     char id[MAX_STR], str[MAX_STR];

@@ -698,7 +698,9 @@ static void test_match_mode(void **st)
     const char *sh = "mkdir -p roles shots-match && cp '" TESS_SOURCE_DIR
                      "/assets/roles/warehouse_operative.role' roles/ && "
                      "printf 'mode = match\\nroles_dir = %s/roles\\n' \"$PWD\" > match.conf && "
-                     "printf 'wait 1500\\nkey e\\n' > match.keys";
+                     "printf 'wait 1200\\nkey c\\nkey y\\ntype Ana P\xc3\xa9rez, "
+                     "ana@example.org\\nenter\\nwait 300\\nkey c\\nkey n\\nkey e\\n' > "
+                     "match.keys";
     const char *sh_argv[] = {"/bin/sh", "-c", sh, NULL};
     run(&r, sh_argv);
     assert_int_equal(r.code, 0);
@@ -713,6 +715,16 @@ static void test_match_mode(void **st)
                                   "\"required\": 3, \"proven\": 2"));
     assert_non_null(strstr(r.out, "\"badges\": 2, \"refused\": 1"));
     assert_non_null(strstr(r.out, "{\"match\": \"end\", \"why\": \"button\"}"));
+    /* the candidate agreed once (the second time, no): one contact kept */
+    assert_non_null(strstr(r.out, "{\"match\": \"contact\", \"stored\": true}"));
+    free(r.out);
+    TESSERA(&r, "log", "export", "--state", "state", "--contacts", "--csv", "-");
+    assert_non_null(strstr(r.out, "Ana P\xc3\xa9rez, ana@example.org"));
+    assert_non_null(strstr(r.out, "warehouse-operative,Example Logistics,"));
+    size_t rows = 0;
+    for (const char *c = r.out; *c; c++)
+        rows += *c == '\n';
+    assert_int_equal(rows, 2); /* the header and the one contact */
     free(r.out);
     char names[8][300];
     assert_true(shots("shots-match", "match", names, 8) >= 2);
