@@ -242,7 +242,8 @@ static void copy_span(char *dst, size_t cap, tess_span s)
     /* cut at a character boundary, never inside a UTF-8 sequence */
     while (n > 0 && n < s.len && (s.ptr[n] & 0xC0) == 0x80)
         n--;
-    memcpy(dst, s.ptr, n);
+    if (n > 0) /* an absent field is an empty span with no pointer */
+        memcpy(dst, s.ptr, n);
     dst[n] = '\0';
 }
 

@@ -220,7 +220,8 @@ void match_mode_badge_pathways(kiosk *k, const tess_verdict *v, uint64_t now)
             for (size_t i = 0; i < res->n && s->n_paths < K_PATHS; i++) {
                 const match_pathway *p = &res->p[i];
                 size_t n = p->title.len < K_FIELD - 1 ? p->title.len : K_FIELD - 1;
-                memcpy(s->paths[s->n_paths].title, p->title.ptr, n);
+                if (n > 0)
+                    memcpy(s->paths[s->n_paths].title, p->title.ptr, n);
                 s->paths[s->n_paths].title[n] = '\0';
                 s->paths[s->n_paths].met = (unsigned)p->met;
                 s->paths[s->n_paths].needed = (unsigned)p->needed;

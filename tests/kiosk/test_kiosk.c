@@ -585,6 +585,7 @@ static void test_checkin_mode(void **st)
     assert_true(cJSON_IsNumber(ft) && ft->valuedouble == 1780272000.0);
     for (size_t i = 0; i < n; i++)
         cJSON_Delete(v[i]);
+    free(r.out);
     char names[8][300];
     assert_int_equal(shots("shots-checkin", "verdict", names, 8), 4);
     expect_colour(names[0], 0x1b, 0x7f, 0x3b); /* green: welcome */
@@ -647,6 +648,7 @@ static void test_store_broken(void **st)
     assert_string_equal(jstr(v[0], "checkin"), "error");
     assert_true(strlen(jstr(v[0], "store_error")) > 5);
     cJSON_Delete(v[0]);
+    free(r.out);
     char names[4][300];
     assert_true(shots("shots-broken", "idle", names, 4) >= 1);
     uint8_t *rgb = read_shot(names[0]);
@@ -777,6 +779,7 @@ static void test_access_mode(void **st)
         assert_string_equal(jstr(a, "door"), "workshop");
         cJSON_Delete(v[i]);
     }
+    free(r.out);
     /* the relay (active low): shut, open once, shut */
     const char *cmd = "grep relay door-gpio.log | cut -d' ' -f3 | tr -d '\\n'";
     const char *cmd_argv[] = {"/bin/sh", "-c", cmd, NULL};
@@ -824,6 +827,7 @@ static void test_not_provisioned(void **st)
     assert_int_equal(n, 1);
     assert_string_equal(jstr(v[0], "verdict"), "valid");
     cJSON_Delete(v[0]);
+    free(r.out);
     char names[8][300];
     assert_true(shots("shots-np", "idle", names, 8) >= 2); /* not ready, then ready */
     uint8_t *rgb = read_shot(names[0]);
