@@ -27,7 +27,7 @@ static void test_shipped(void **state)
         bool has_validity;
     } shipped[] = {
         {"forklift_safety.tmpl", "FORK-L1", 3, 8, 2, true},
-        {"first_aid_at_work.tmpl", "FAW-3D", 3, 18, 3, true},
+        {"first_aid_at_work.tmpl", "FAW-3D", 3, 18, 4, true},
         {"digital_skills_basics.tmpl", "DIG-BASICS", 2, 2, 3, false},
     };
     for (size_t i = 0; i < 3; i++) {
