@@ -32,9 +32,11 @@ static char root_dir[512];
 /* The corpora, one per harness: fuzz_<name> reads DIR/<name>. */
 static const char *const subs[] = {"verify", "bundle", "cbor", "b45", "inflate", "cose",
                                    "claims", "claims_signed", "root", "install", "config",
-                                   "scan", "roundtrip"};
+                                   "scan", "roundtrip", "template", "csv", "role", "esco",
+                                   "access"};
 enum { S_VERIFY, S_BUNDLE, S_CBOR, S_B45, S_INFLATE, S_COSE, S_CLAIMS, S_CLAIMS_SIGNED,
-       S_ROOT, S_INSTALL, S_CONFIG, S_SCAN, S_ROUNDTRIP, N_SUBS };
+       S_ROOT, S_INSTALL, S_CONFIG, S_SCAN, S_ROUNDTRIP, S_TEMPLATE, S_CSV, S_ROLE, S_ESCO,
+       S_ACCESS, N_SUBS };
 static size_t n_written[N_SUBS];
 
 static _Noreturn void fail(const char *what)
@@ -1305,6 +1307,65 @@ static void derived_seeds(void)
     }
 }
 
+/* ---- the text files of issuing and the booth: the shipped ones, and a
+ * few broken on purpose ---- */
+
+/* Every file in the source tree's dir ending with suffix, as seeds of sub. */
+static void copy_assets(int sub, const char *dir, const char *suffix)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", TESS_SOURCE_DIR, dir);
+    DIR *d = opendir(path);
+    if (!d) {
+        perror(path);
+        exit(1);
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name), m = strlen(suffix);
+        if (n <= m || strcmp(e->d_name + n - m, suffix) != 0)
+            continue;
+        char file[1400];
+        snprintf(file, sizeof file, "%s/%s", path, e->d_name);
+        FILE *f = fopen(file, "rb");
+        static uint8_t buf[1 << 16];
+        size_t got = f ? fread(buf, 1, sizeof buf, f) : 0;
+        if (f)
+            fclose(f);
+        put(sub, e->d_name, buf, got);
+    }
+    closedir(d);
+}
+
+static void put_str(int sub, const char *name, const char *text)
+{
+    put(sub, name, text, strlen(text));
+}
+
+static void text_seeds(void)
+{
+    copy_assets(S_TEMPLATE, "assets/templates", ".tmpl");
+    put_str(S_TEMPLATE, "bad-eqf.tmpl", "title: T\nachievement: A\nawarder: W\neqf: 9\n");
+    put_str(S_TEMPLATE, "dup.tmpl", "title: T\ntitle: U\n");
+    copy_assets(S_ROLE, "assets/roles", ".role");
+    put_str(S_ROLE, "alts.role", "title: R\nrequire: esco:a | x:b | onet:1.2\nmin_eqf: 3\n");
+    copy_assets(S_ESCO, "assets/esco", ".tsv");
+    copy_assets(S_ACCESS, "assets/roles", ".access");
+    put_str(S_ACCESS, "any.access", "allow *\n");
+    static const char *const csvs[] = {
+        "name\r\nAda Lovelace\r\n",
+        "\xef\xbb\xbfname,lang,expires\n\"Jos\xc3\xa9, M\xc3\xbcller\",es,2027-01-01\n",
+        "name\n\"two\nlines\",\n\"a \"\"quote\"\"\"\n",
+        "name,sub\n\"unterminated\n",
+        "name\n\"x\"y\n",
+    };
+    for (size_t i = 0; i < sizeof csvs / sizeof csvs[0]; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "case-%zu.csv", i);
+        put(S_CSV, name, csvs[i], strlen(csvs[i]));
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -1324,6 +1385,7 @@ int main(int argc, char **argv)
     bundle_seeds();
     cbor_seeds();
     derived_seeds();
+    text_seeds();
     printf("fuzz_seeds:");
     for (size_t i = 0; i < N_SUBS; i++)
         printf(" %zu %s", n_written[i], subs[i]);
