@@ -640,9 +640,9 @@ static void draw_consent(kiosk_gfx *g, const kiosk *k)
                "role (%s), your match score and the skills your badges proved. It stays on this "
                "kiosk until they take it away, and no longer than the kiosk keeps its log."),
              r ? r->title : "");
-    y += ui_text(g, UI_BODY, line, w / 20, y, w * 9 / 10, UI_LEFT, UI_SOFT, true) + h / 30;
-    ui_text(g, UI_BODY, _("If you say no, nothing about you is kept."), w / 20, y, w * 9 / 10,
-            UI_LEFT, UI_SOFT, true);
+    y += ui_text(g, UI_SMALL, line, w / 20, y, w * 9 / 10, UI_LEFT, UI_SOFT, true) + h / 30;
+    ui_text(g, UI_BODY_BOLD, _("If you say no, nothing about you is kept."), w / 20, y,
+            w * 9 / 10, UI_LEFT, UI_WHITE, true);
     SDL_Rect b[CB_COUNT];
     consent_buttons(w, h, b);
     flat_button(g, b[CB_YES], _("Yes, I agree"), "Y", UI_GREEN);

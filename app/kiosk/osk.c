@@ -9,7 +9,9 @@
 /* memset through a volatile pointer: a wipe the compiler cannot drop. */
 static void *(*volatile wipe)(void *, int, size_t) = memset;
 
-/* Rows 1 and 2 have 10 keys; row 3 has 8 between Shift and backspace. */
+/* Rows 1 and 2 have 10 keys; row 3 has 8 between Shift and backspace.
+ * ' and - are on the letters; @ and . (an e-mail address: the booth's
+ * contact) on the accents layer, whose key says so. */
 static const char *const letters[2][3][OSK_COLS] = {
     {{"q", "w", "e", "r", "t", "y", "u", "i", "o", "p"},
      {"a", "s", "d", "f", "g", "h", "j", "k", "l", "'"},
@@ -21,10 +23,10 @@ static const char *const letters[2][3][OSK_COLS] = {
 static const char *const accents[2][3][OSK_COLS] = {
     {{"á", "é", "í", "ó", "ú", "ñ", "ü", "ç", "à", "è"},
      {"ê", "ë", "ï", "ô", "œ", "ß", "ä", "ö", "â", "î"},
-     {"û", "ù", "ÿ", "æ", "¿", "¡", "'", "-"}},
+     {"û", "ù", "ÿ", "æ", "¿", "¡", "@", "."}},
     {{"Á", "É", "Í", "Ó", "Ú", "Ñ", "Ü", "Ç", "À", "È"},
      {"Ê", "Ë", "Ï", "Ô", "Œ", "ß", "Ä", "Ö", "Â", "Î"},
-     {"Û", "Ù", "Ÿ", "Æ", "¿", "¡", "'", "-"}},
+     {"Û", "Ù", "Ÿ", "Æ", "¿", "¡", "@", "."}},
 };
 static const char *const digits[OSK_COLS] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"};
 

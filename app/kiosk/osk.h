@@ -6,8 +6,9 @@
  *
  * Layers: letters (lower case, or upper case with Shift, which holds for
  * one character), and accents (the letters and marks of Spanish, French
- * and German: á é í ó ú ñ ü ç à è ê ë ï ô œ ß ä ö â î û ù ÿ æ, ¿ ¡ ' -,
- * and their capitals with Shift). Every layer keeps digits, space,
+ * and German: á é í ó ú ñ ü ç à è ê ë ï ô œ ß ä ö â î û ù ÿ æ, ¿ ¡, and
+ * @ . for an e-mail address, with their capitals under Shift; ' and - are
+ * on the letters). Every layer keeps digits, space,
  * backspace, Shift, the layer key, Cancel and Done in the same places.
  *
  * The text is UTF-8, at most max bytes (OSK_MAX_TEXT at most). Accepts:

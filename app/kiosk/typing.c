@@ -18,7 +18,7 @@ static void draw_keyboard(kiosk_gfx *g, const osk *o, int w, int h, bool locked)
             break;
         case OSK_KEY_LAYER:
             /* TRANSLATORS: the keyboard key back to plain letters */
-            ui_button(g, r, o->accents ? _("abc") : "\xC3\xA0\xC3\xA9\xC3\xB1", NULL,
+            ui_button(g, r, o->accents ? _("abc") : "\xC3\xA0\xC3\xA9@", NULL,
                       o->accents ? shift_on : UI_KEY);
             break;
         case OSK_KEY_BACKSPACE: ui_button(g, r, "\xE2\x86\x90", NULL, UI_KEY); break; /* ← */
