@@ -126,7 +126,10 @@ static double draw_text(cairo_t *cr, const char *text, double x, double y, doubl
     size_t len = strlen(text);
     if (len >= sizeof lines[0])
         len = sizeof lines[0] - 1;
-    for (double s = size;; s -= 0.5) {
+    /* half a point smaller each turn: an integer counts the turns and the
+     * size is derived from it, never a float loop counter */
+    for (int half = 0;; half++) {
+        double s = size - 0.5 * half;
         cairo_set_font_size(cr, s);
         n = 0;
         bool fits = true;
@@ -299,8 +302,9 @@ static bool write_pdf(const char *path, const card *cards, size_t n, const tmpl 
             cairo_show_page(cr);
         if (slot == 0)
             cut_marks(cr);
-        draw_card(cr, &cards[i], &cards[i].qr, t, GRID_X + (double)(slot % COLS) * CARD_W,
-                  GRID_Y + (double)(slot / COLS) * CARD_H);
+        size_t col = slot % COLS, row = slot / COLS;
+        draw_card(cr, &cards[i], &cards[i].qr, t, GRID_X + (double)col * CARD_W,
+                  GRID_Y + (double)row * CARD_H);
     }
     cairo_show_page(cr);
     cairo_status_t st = cairo_status(cr);

@@ -131,6 +131,10 @@ static int checkin_one(checkin_run *r, const char *text, size_t len)
         tess_store_status st = tess_store_record(r->store, r->event, r->v, when, &c);
         if (st == TESS_STORE_NO_EVENT && ensure_event(r))
             st = tess_store_record(r->store, r->event, r->v, when, &c);
+        /* acknowledged only when the rows are durable (store.h says the
+         * same of c.kind; this does not lean on it) */
+        if (st != TESS_STORE_OK)
+            c.kind = TESS_CHECKIN_ERROR;
         why = tess_store_error(r->store);
     }
     if (c.kind == TESS_CHECKIN_ERROR && !r->store_announced) {
@@ -200,7 +204,7 @@ int cmd_checkin(args *a)
         return EXIT_USAGE;
     }
     r.store = tess_store_open(r.state, kiosk);
-    r.vf = malloc(sizeof *r.vf);
+    r.vf = calloc(1, sizeof *r.vf); /* zlib's arena starts zeroed */
     r.v = malloc(sizeof *r.v);
     char *line = malloc(MAX_TEXT + 2);
     if (!r.store || !r.vf || !r.v || !line) {

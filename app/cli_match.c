@@ -269,7 +269,7 @@ static int run(const char *role_path, const char *state, bool have_at, uint64_t 
     memset(&ks, 0, sizeof ks);
     int code = EXIT_USAGE;
     match_session *s = malloc(sizeof *s);
-    tess_verifier *vf = malloc(sizeof *vf);
+    tess_verifier *vf = calloc(1, sizeof *vf); /* zlib's arena starts zeroed */
     tess_verdict *v = malloc(sizeof *v);
     match_badge *b = malloc(sizeof *b);
     match_result *res = malloc(sizeof *res);

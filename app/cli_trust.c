@@ -557,7 +557,7 @@ static int bundle_create(args *a)
         fprintf(stderr, "%s: path too long\n", out);
         ok = false;
     }
-    if (ok && (ok = write_file(staged, file, file_len))) {
+    if (ok && write_file(staged, file, file_len)) {
         if (trust_open(&t, root_path, staged) && rename(staged, out) == 0) {
             char exp_text[64];
             format_time(t.bundle.expires, exp_text, sizeof exp_text);

@@ -216,7 +216,7 @@ int cmd_verify(args *a)
         }
         trust = &t.bundle;
     }
-    tess_verifier *verifier = malloc(sizeof *verifier);
+    tess_verifier *verifier = calloc(1, sizeof *verifier); /* zlib's arena starts zeroed */
     tess_verdict *verdict = malloc(sizeof *verdict);
     if (!verifier || !verdict) {
         fputs("tessera verify: out of memory\n", stderr);

@@ -1,4 +1,5 @@
 /* Arguments, times, files, hex and key files for the command line. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -90,24 +91,43 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
+/* Blanks, then 1 to `width` (at most 4) decimal digits at *p, then the
+ * character `then` unless it is 0; *p moves past them. As sscanf's %<width>u
+ * was, but with no sign: it took '-' and wrapped, "-197" a year past 4e9. */
+static bool take_digits(const char **p, unsigned width, unsigned *out, char then)
+{
+    const char *q = *p;
+    while (isspace((unsigned char)*q))
+        q++;
+    unsigned v = 0, n = 0;
+    while (n < width && q[n] >= '0' && q[n] <= '9') {
+        v = v * 10 + (unsigned)(q[n] - '0');
+        n++;
+    }
+    if (n == 0 || (then && q[n] != then))
+        return false;
+    *p = q + n + (then ? 1 : 0);
+    *out = v;
+    return true;
+}
+
 bool parse_time(const char *s, uint64_t *out)
 {
     if (parse_u64(s, out))
         return true;
     unsigned y, mo, d, h = 0, mi = 0, sec = 0;
-    int used = 0;
-    if (sscanf(s, "%4u-%2u-%2u%n", &y, &mo, &d, &used) != 3)
+    const char *rest = s;
+    if (!s || !take_digits(&rest, 4, &y, '-') || !take_digits(&rest, 2, &mo, '-') ||
+        !take_digits(&rest, 2, &d, 0))
         return false;
-    const char *rest = s + used;
     if (*rest == 'T' || *rest == ' ') {
-        int more = 0;
-        if (sscanf(rest + 1, "%2u:%2u%n", &h, &mi, &more) != 2)
+        rest++;
+        if (!take_digits(&rest, 2, &h, ':') || !take_digits(&rest, 2, &mi, 0))
             return false;
-        rest += 1 + more;
         if (*rest == ':') {
-            if (sscanf(rest + 1, "%2u%n", &sec, &more) != 1)
+            rest++;
+            if (!take_digits(&rest, 2, &sec, 0))
                 return false;
-            rest += 1 + more;
         }
         if (*rest == 'Z')
             rest++;

@@ -543,19 +543,30 @@ frame_source *frame_open(const char *spec, char *err, size_t cap)
     s->fd = -1;
     s->wait_ms = FRAME_STALL_MS;
     if (strncmp(spec, "raw:", 4) == 0) {
-        int w = 0, h = 0, used = 0;
-        if (sscanf(spec + 4, "%dx%d:%n", &w, &h, &used) != 2 || used == 0 || w <= 0 || h <= 0 ||
-            w > FRAME_MAX_SIDE || h > FRAME_MAX_SIDE || !spec[4 + used]) {
+        /* strtol, not sscanf's %d: a long number is refused, not UB */
+        const char *p = spec + 4;
+        char *end = NULL;
+        errno = 0;
+        long w = strtol(p, &end, 10), h = 0;
+        bool ok = end != p && *end == 'x';
+        if (ok) {
+            p = end + 1;
+            h = strtol(p, &end, 10);
+            ok = end != p && *end == ':';
+        }
+        if (!ok || errno != 0 || w <= 0 || h <= 0 || w > FRAME_MAX_SIDE || h > FRAME_MAX_SIDE ||
+            !end[1]) {
             snprintf(err, cap, "%s: give raw:WIDTHxHEIGHT:PATH", spec);
             free(s);
             return NULL;
         }
+        const char *file = end + 1;
         s->kind = SRC_RAW;
-        s->raw_w = w;
-        s->raw_h = h;
-        s->path = strdup(spec + 4 + used);
+        s->raw_w = (int)w;
+        s->raw_h = (int)h;
+        s->path = strdup(file);
         if (!s->path || !(s->raw = fopen(s->path, "rb"))) {
-            snprintf(err, cap, "%s: %s", spec + 4 + used, strerror(errno));
+            snprintf(err, cap, "%s: %s", file, strerror(errno));
             frame_close(s);
             return NULL;
         }

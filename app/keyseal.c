@@ -1,6 +1,7 @@
 /* Sealed issuer keys: Argon2id13 + XSalsa20-Poly1305 (libsodium). See keyseal.h. */
 #include "keyseal.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -263,6 +264,39 @@ static bool field_hex(const char *line, const char *name, uint8_t *out, size_t n
     return true;
 }
 
+/* `word` after any blanks at *p, which moves past it: a blank in the
+ * sscanf format this replaces matched any run of blanks, none included. */
+static bool take_word(const char **p, const char *word)
+{
+    const char *q = *p;
+    while (isspace((unsigned char)*q))
+        q++;
+    size_t n = strlen(word);
+    if (strncmp(q, word, n) != 0)
+        return false;
+    *p = q + n;
+    return true;
+}
+
+/* Blanks, then a decimal number; *p moves past it. No sign (sscanf's %llu
+ * took '-' and wrapped around) and nothing past ULLONG_MAX. */
+static bool take_ull(const char **p, unsigned long long *out)
+{
+    const char *q = *p;
+    while (isspace((unsigned char)*q))
+        q++;
+    if (*q < '0' || *q > '9')
+        return false;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(q, &end, 10);
+    if (errno != 0)
+        return false;
+    *p = end;
+    *out = v;
+    return true;
+}
+
 typedef struct {
     unsigned long long ops;
     size_t mem;
@@ -305,10 +339,17 @@ static keyseal_status parse_sealed(const uint8_t *file, size_t len, const char *
         say(err, cap, "%s: %s", name, what);
         return KEYSEAL_ERR_FORMAT;
     }
-    unsigned long long ops, mem;
-    int used = 0;
-    if (sscanf(lines[1], "kdf argon2id13 ops %llu mem %llu%n", &ops, &mem, &used) != 2 ||
-        lines[1][used] != '\0') {
+    /* "kdf argon2id13 ops N mem N", as written by keyseal_seal */
+    unsigned long long ops = 0, mem = 0;
+    const char *kdf = lines[1];
+    bool kdf_ok = strncmp(kdf, "kdf", 3) == 0;
+    if (kdf_ok) {
+        kdf += 3;
+        kdf_ok = take_word(&kdf, "argon2id13") && take_word(&kdf, "ops") &&
+                 take_ull(&kdf, &ops) && take_word(&kdf, "mem") && take_ull(&kdf, &mem) &&
+                 *kdf == '\0';
+    }
+    if (!kdf_ok) {
         say(err, cap, "%s: %s", name, what);
         return KEYSEAL_ERR_FORMAT;
     }

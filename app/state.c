@@ -1,6 +1,7 @@
 /* The kiosk's installed trust: generations switched by one rename. */
 #include "state.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,8 +26,12 @@ static void step(void)
 {
     static long kill_at = -1, count = 0;
     if (kill_at < 0) {
+        /* a whole positive number, or the seam stays off */
         const char *e = getenv("TESSERA_TEST_KILL_AT");
-        kill_at = e ? atol(e) : 0;
+        char *end = NULL;
+        errno = 0;
+        long n = e ? strtol(e, &end, 10) : 0;
+        kill_at = e && end != e && *end == '\0' && errno == 0 && n > 0 ? n : 0;
     }
     if (kill_at > 0 && ++count == kill_at)
         raise(SIGKILL);
@@ -96,6 +101,25 @@ static void remove_generation(const char *dir, unsigned gen)
     rmdir(path);
 }
 
+/* The N of a name "gen-N" (N: blanks, then 1 to 8 digits, as sscanf's %8u
+ * read it, but no sign: "gen--1" was 4294967295); with `whole`, nothing
+ * may follow. */
+static bool generation_of(const char *name, bool whole, unsigned *gen)
+{
+    if (strncmp(name, "gen-", 4) != 0)
+        return false;
+    const char *p = name + 4;
+    while (isspace((unsigned char)*p))
+        p++;
+    unsigned v = 0, n = 0;
+    for (; n < 8 && p[n] >= '0' && p[n] <= '9'; n++)
+        v = v * 10 + (unsigned)(p[n] - '0');
+    if (n == 0 || (whole && p[n] != '\0'))
+        return false;
+    *gen = v;
+    return true;
+}
+
 /* Removes every generation but `keep`: what power cuts after a switch, or
  * during a write, left behind (best effort). */
 static void remove_other_generations(const char *dir, unsigned keep)
@@ -108,8 +132,7 @@ static void remove_other_generations(const char *dir, unsigned keep)
     struct dirent *e;
     while ((e = readdir(d)) && n < 64) {
         unsigned gen;
-        char tail;
-        if (sscanf(e->d_name, "gen-%8u%c", &gen, &tail) == 1 && gen != keep)
+        if (generation_of(e->d_name, true, &gen) && gen != keep)
             stale[n++] = gen;
     }
     closedir(d);
@@ -167,7 +190,7 @@ static unsigned current_generation(const char *dir)
         return 0;
     target[n] = 0;
     unsigned gen = 0;
-    if (sscanf(target, "gen-%8u", &gen) != 1)
+    if (!generation_of(target, false, &gen))
         return 0;
     return gen;
 }
@@ -176,7 +199,7 @@ void state_close(kiosk_state *s)
 {
     free(s->root_bytes);
     if (s->bundle_map)
-        munmap((void *)(uintptr_t)s->bundle_map, s->bundle_len);
+        munmap(s->bundle_map, s->bundle_len);
     free(s->issuer_at);
     memset(s, 0, sizeof *s);
 }
@@ -195,7 +218,9 @@ bool state_load(kiosk_state *s, const char *dir, char *err, size_t cap)
     s->root_bytes = read_file(path, 65536, &s->root_len);
     tess_span rf = {s->root_bytes, s->root_len};
     if (!s->root_bytes || tess_root_parse(rf, &s->root) != TESS_OK) {
-        snprintf(err, cap, "%s: the root set in force cannot be read", path);
+        /* out of memory is not damage: say which, so nobody reinstalls */
+        snprintf(err, cap, "%s: the root set in force cannot be read: %s", path,
+                 s->root_bytes ? "not a root set" : strerror(errno));
         state_close(s);
         return false;
     }
@@ -225,8 +250,12 @@ bool state_load(kiosk_state *s, const char *dir, char *err, size_t cap)
     size_t table = s->bundle_len / 50 + 1;
     s->issuer_at = malloc(table * sizeof *s->issuer_at);
     tess_span bf = {s->bundle_map, s->bundle_len};
-    if (!s->issuer_at ||
-        tess_bundle_open_installed(bf, s->issuer_at, table, &s->bundle) != TESS_OK) {
+    if (!s->issuer_at) {
+        snprintf(err, cap, "%s: out of memory for its issuer table", path);
+        state_close(s);
+        return false;
+    }
+    if (tess_bundle_open_installed(bf, s->issuer_at, table, &s->bundle) != TESS_OK) {
         snprintf(err, cap, "%s: the installed bundle is damaged; install a bundle again", path);
         state_close(s);
         return false;

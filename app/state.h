@@ -36,7 +36,8 @@ typedef struct {
     uint8_t *root_bytes;
     size_t root_len;
     tess_root root;
-    const uint8_t *bundle_map;  /* the installed bundle, mapped read-only */
+    void *bundle_map;           /* the installed bundle, mapped PROT_READ; as mmap gave
+                                 * it, for munmap (no cast back from an integer) */
     size_t bundle_len;
     uint32_t *issuer_at;
     tess_bundle bundle;

@@ -3,6 +3,7 @@
 
 #include "match/lines.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -260,15 +261,26 @@ static bool set_field(tmpl *t, int k, char *v, const char *name, unsigned line, 
         t->has |= TESS_HAS_STACKS;
         break;
     case K_VALIDITY: {
+        /* N from 1 to 100000, blanks, up to 15 letters a-z: the sscanf
+         * "%u %15[a-z]" this was, but a count past an unsigned is refused
+         * ("4294967297 days" was 1 day) */
         char unit[16];
-        unsigned count;
-        int used = 0;
         static const char *const units[] = {"day", "week", "month", "year"};
-        if (sscanf(v, "%u %15[a-z]%n", &count, unit, &used) != 2 || v[used] != '\0' ||
-            !is_digit(v[0]) || count == 0 || count > 100000)
+        char *end = NULL;
+        errno = 0;
+        unsigned long long count = is_digit(v[0]) ? strtoull(v, &end, 10) : 0;
+        size_t ul = 0;
+        if (count > 0 && errno == 0) {
+            while (isspace((unsigned char)*end))
+                end++;
+            while (ul < sizeof unit - 1 && end[ul] >= 'a' && end[ul] <= 'z')
+                ul++;
+        }
+        if (count == 0 || errno != 0 || count > 100000 || ul == 0 || end[ul] != '\0')
             return fail(err, cap, "%s:%u: validity: give N days, weeks, months or years, not '%s'",
                         name, line, v);
-        size_t ul = strlen(unit);
+        memcpy(unit, end, ul);
+        unit[ul] = '\0';
         if (ul > 1 && unit[ul - 1] == 's')
             unit[ul - 1] = '\0';
         int u = -1;
@@ -279,7 +291,7 @@ static bool set_field(tmpl *t, int k, char *v, const char *name, unsigned line, 
             return fail(err, cap, "%s:%u: validity: give N days, weeks, months or years, not '%s'",
                         name, line, v);
         t->has_validity = true;
-        t->validity_n = count;
+        t->validity_n = (unsigned)count;
         t->validity_unit = (tmpl_unit)u;
         break;
     }

@@ -3,6 +3,9 @@
  * actions, the timeouts, and the --keys script. draw.c draws its screens
  * from the state; nothing here draws.
  */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -492,12 +495,57 @@ static void push_mouse(Uint32 type, int x, int y)
     SDL_PushEvent(&e);
 }
 
+/* "WORD X Y": the point of a "down" or "up" line. As sscanf's "WORD %d
+ * %d%c" read it (blanks, a sign, nothing after), but a number past an int
+ * is refused, not undefined. */
+static bool script_point(const char *line, const char *word, int *x, int *y)
+{
+    size_t n = strlen(word);
+    if (strncmp(line, word, n) != 0)
+        return false;
+    const char *p = line + n;
+    long v[2];
+    for (int i = 0; i < 2; i++) {
+        char *end = NULL;
+        errno = 0;
+        v[i] = strtol(p, &end, 10);
+        if (end == p || errno != 0 || v[i] < INT_MIN || v[i] > INT_MAX)
+            return false;
+        p = end;
+    }
+    if (*p != '\0')
+        return false;
+    *x = (int)v[0];
+    *y = (int)v[1];
+    return true;
+}
+
+/* "wait MS": blanks, then digits (no sign: sscanf's %u took "-1" for 49
+ * days), at most UINT32_MAX, nothing after. */
+static bool script_wait(const char *line, uint32_t *ms)
+{
+    if (strncmp(line, "wait", 4) != 0)
+        return false;
+    const char *p = line + 4;
+    while (isspace((unsigned char)*p))
+        p++;
+    if (*p < '0' || *p > '9')
+        return false;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(p, &end, 10);
+    if (errno != 0 || v > UINT32_MAX || *end != '\0')
+        return false;
+    *ms = (uint32_t)v;
+    return true;
+}
+
 /* One line of the script; returns the delay before the next. */
 static uint32_t play_line(const kiosk *k, char *line)
 {
     line[strcspn(line, "\r\n")] = '\0';
     int x, y;
-    unsigned ms;
+    uint32_t ms;
     char c, tail;
     if (!line[0] || line[0] == '#')
         return 0;
@@ -514,11 +562,11 @@ static uint32_t play_line(const kiosk *k, char *line)
         push_key((SDL_Keycode)c, KMOD_NONE);
     else if (strncmp(line, "type ", 5) == 0)
         push_text(line + 5);
-    else if (sscanf(line, "down %d %d%c", &x, &y, &tail) == 2)
+    else if (script_point(line, "down", &x, &y))
         push_mouse(SDL_MOUSEBUTTONDOWN, x, y);
-    else if (sscanf(line, "up %d %d%c", &x, &y, &tail) == 2)
+    else if (script_point(line, "up", &x, &y))
         push_mouse(SDL_MOUSEBUTTONUP, x, y);
-    else if (sscanf(line, "wait %u%c", &ms, &tail) == 1)
+    else if (script_wait(line, &ms))
         return ms;
     else
         fprintf(stderr, "tessera-kiosk: %s: not a key script line: %s\n", k->admin.keys_path,

@@ -656,10 +656,13 @@ static void draw_details(kiosk_gfx *g, const kiosk *k)
             false);
 
     char skills[K_SKILLS * (K_SKILL + 2) + 32] = "", iat[64], exp[64], eqf[64] = "";
-    for (size_t i = 0; i < s->n_skills; i++) {
-        if (i)
-            strcat(skills, ", ");
-        strcat(skills, s->skills[i]);
+    size_t used = 0;
+    for (size_t i = 0; i < s->n_skills && used < sizeof skills; i++) {
+        int wrote = snprintf(skills + used, sizeof skills - used, "%s%s", i ? ", " : "",
+                             s->skills[i]);
+        if (wrote < 0)
+            break;
+        used += (size_t)wrote;
     }
     if (s->more_skills) {
         size_t n = strlen(skills);

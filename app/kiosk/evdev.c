@@ -312,14 +312,15 @@ int wedge_find_in(const char *dir, char *path, size_t cap)
     struct dirent *e;
     while ((e = readdir(dp)) != NULL) {
         const char *name = e->d_name;
-        if (!ends_with(name, "-event-kbd") || strlen(name) >= sizeof best)
+        size_t len = strlen(name);
+        if (!ends_with(name, "-event-kbd") || len >= sizeof best)
             continue;
         /* Words are lower case: contains_nocase folds only the name. */
         if (!contains_nocase(name, "scanner") && !contains_nocase(name, "barcode")
             && !contains_nocase(name, "qr"))
             continue;
         if (!best[0] || strcmp(name, best) < 0)
-            strcpy(best, name);
+            memcpy(best, name, len + 1);   /* len < sizeof best, checked above */
     }
     closedir(dp);
     if (!best[0])

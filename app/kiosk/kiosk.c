@@ -7,6 +7,7 @@
  * the process; a missing state, texts file or frames folder does, with
  * exit code 2, before any window opens.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,14 +90,36 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
+/* Blanks, then 1 to `width` (at most 4) decimal digits at *p, then the
+ * character `then` (0: the end of s); *p moves past them. As sscanf's
+ * %<width>u was, but with no sign: it took '-' and wrapped, "-197" a year
+ * past 4e9. */
+static bool take_digits(const char **p, unsigned width, unsigned *out, char then)
+{
+    const char *q = *p;
+    while (isspace((unsigned char)*q))
+        q++;
+    unsigned v = 0, n = 0;
+    while (n < width && q[n] >= '0' && q[n] <= '9') {
+        v = v * 10 + (unsigned)(q[n] - '0');
+        n++;
+    }
+    if (n == 0 || q[n] != then)
+        return false;
+    *p = q + n + 1;
+    *out = v;
+    return true;
+}
+
+/* Unix seconds or YYYY-MM-DD (midnight UTC). */
 static bool parse_time(const char *s, uint64_t *out)
 {
     if (parse_u64(s, out))
         return true;
     unsigned y, m, d;
-    char tail;
-    if (sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 || y < 1970 || m < 1 || m > 12 ||
-        d < 1 || d > 31)
+    const char *p = s;
+    if (!s || !take_digits(&p, 4, &y, '-') || !take_digits(&p, 2, &m, '-') ||
+        !take_digits(&p, 2, &d, '\0') || y < 1970 || m < 1 || m > 12 || d < 1 || d > 31)
         return false;
     *out = (uint64_t)days_from_civil(y, m, d) * 86400u;
     return true;

@@ -188,7 +188,7 @@ static int check_kiosk(sqlite3 *db, const char *kiosk, tess_check_report *r)
         bad(r, kiosk, last + 1,
             head_seq > last ? "row %llu and after are missing (the last rows were deleted)"
                             : "the head is behind row %llu (the head table was edited)",
-            (unsigned long long)(last + 1));
+            (unsigned long long)last + 1);
     else if (has_head && memcmp(head_hash, prev, 32) != 0)
         bad(r, kiosk, last, "row %llu does not match the head's hash (the last row was replaced)",
             (unsigned long long)last);

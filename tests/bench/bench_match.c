@@ -99,7 +99,7 @@ int main(void)
     for (int i = 0; i < BADGES - 1; i++)
         match_session_add(base, &badges[i], NULL);
     /* the 20th badge's verdict, fresh from the verifier */
-    tess_verifier *vf = malloc(sizeof *vf);
+    tess_verifier *vf = calloc(1, sizeof *vf);
     tess_verdict *v = malloc(sizeof *v);
     tess_clock clock = {TK_NOW, 0, TESS_DEFAULT_SKEW};
     if (tess_verify(vf, texts[BADGES - 1], strlen(texts[BADGES - 1]), &w->bundle, &clock, v) !=

@@ -1867,13 +1867,25 @@ static void impossible_dates_refused(void **state)
     ISSUE_DEFAULT(c);
     char text[8192];
     strcpy(text, c->text);
-    static const char *const good[] = {"2028-02-29", "2026-04-30", "2026-12-31T23:59:59Z"};
+    /* and the edges of the form (app/files.c parse_time): 1 to 4 digits of
+     * year from 1970, 1 or 2 of the rest; blanks before a field are taken,
+     * as sscanf's %u took them, but not a sign ("-197" was a year past 4e9) */
+    static const char *const good[] = {"2028-02-29", "2026-04-30", "2026-12-31T23:59:59Z",
+                                       "1970-01-01", "9999-12-31T23:59:59Z", "2026-1-1",
+                                       "2026-01-01 00:00", "2026-01-01T1:2:3Z", "2026-01-01T23:59",
+                                       "2026- 1-01", " 2026-01-01", "2026-01-01T 1:00"};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         c->label = good[i];
         RUN(c, "verify", "--root", "root.cbor", "--bundle", "bundle.tb1", "--at", good[i], text);
         CHECK(c, c->r.code == 0 || c->r.code == 1, "%s is a time", good[i]);
     }
-    static const char *const bad[] = {"2026-02-29", "2026-02-30", "2026-04-31", "2026-06-31T00:00Z"};
+    static const char *const bad[] = {"2026-02-29", "2026-02-30", "2026-04-31", "2026-06-31T00:00Z",
+                                      "1969-12-31", "10000-01-01", "2026-001-01", "2026-01-001",
+                                      "2026-01-01T24:00", "2026-01-01T23:60", "2026-01-01T23:59:60",
+                                      "2026-01-01T", "2026-01-01T12", "2026-01-01T12:00:",
+                                      "2026-01-01T012:00", "2026-01-01Z", "2026-01-01T12:00ZZ",
+                                      "-197-01-01", "2026-+1-01", "2026-01-01T+1:00",
+                                      "2026-01-01T12:00:-1"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         c->label = bad[i];
         RUN(c, "verify", "--root", "root.cbor", "--bundle", "bundle.tb1", "--at", bad[i], text);

@@ -1666,6 +1666,60 @@ static void status_fields(void **state)
     CHECK(c, has_warning(c->json, "trust_stale"), "a stale bundle gives trust_stale");
 }
 
+/* Generation names (app/state.c generation_of): "current" names gen-N, N
+ * read as sscanf's %8u read it (blanks first, at most 8 digits) but with
+ * no sign ("gen-+1" was generation 1, "gen--1" 4294967295); a target that
+ * is not one is nothing installed. An install removes the generations
+ * left behind and leaves other names alone. */
+static void generation_names(void **state)
+{
+    cli *c = *state;
+    make_world(c);
+    INSTALLED(c, "root.cbor", "v1.tb1");
+    char link[512], target[64];
+    path_of(c, "state/current", link, sizeof link);
+    ssize_t len = readlink(link, target, sizeof target - 1);
+    assert_true(len > 4);
+    target[len] = '\0';
+    char *end = NULL;
+    unsigned long gen = strtoul(target + 4, &end, 10);
+    assert_true(strncmp(target, "gen-", 4) == 0 && *end == '\0' && gen >= 1 && gen <= 9);
+    char n8[16], n9[16], n[16];   /* the generation in force, written 3 ways */
+    snprintf(n8, sizeof n8, "%08lu", gen);
+    snprintf(n9, sizeof n9, "%09lu", gen);
+    snprintf(n, sizeof n, "%lu", gen);
+    const struct {
+        const char *head, *number;
+        bool installed;
+    } cases[] = {
+        {"gen-", n8, true},   {"gen-", n, true},   {"gen- ", n, true},  {"gen-", n9, false},
+        {"gen-+", n, false},  {"gen--", n, false}, {"gen-x", n, false}, {"gen-", "", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s%s", cases[i].head, cases[i].number);
+        c->label = name;
+        assert_int_equal(unlink(link), 0);
+        assert_int_equal(symlink(name, link), 0);
+        const cJSON *j = STATUS(c);
+        CHECK(c, version_in_force(j) == (cases[i].installed ? 1u : 0u),
+              "current -> '%s': %s", name, cases[i].installed ? "version 1" : "nothing installed");
+    }
+    c->label = NULL;
+    assert_int_equal(unlink(link), 0);
+    assert_int_equal(symlink(target, link), 0);
+    make_dir(c, "state/gen-00000099");
+    make_dir(c, "state/gen-notes");
+    make_bundle(c, "v2.tb1", &(bspec){.version = 2, .signers = "r0 r1"});
+    INSTALLED(c, NULL, "v2.tb1");
+    struct stat st;
+    char p[512];
+    path_of(c, "state/gen-00000099", p, sizeof p);
+    CHECK(c, stat(p, &st) != 0 && errno == ENOENT, "a generation left behind is removed");
+    path_of(c, "state/gen-notes", p, sizeof p);
+    CHECK(c, stat(p, &st) == 0, "a name that is not a generation stays");
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -1694,6 +1748,7 @@ int main(int argc, char **argv)
         T(time_floor),
         T(import_from_stick),
         T(status_fields),
+        T(generation_names),
     };
 #undef T
     int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -98,6 +98,16 @@ static void test_bad(void **state)
         {"validity no unit", HEAD "validity: 3\n", "t:4: validity:"},
         {"validity fortnights", HEAD "validity: 2 fortnights\n", "t:4: validity:"},
         {"validity zero", HEAD "validity: 0 days\n", "t:4: validity:"},
+        {"validity 100001", HEAD "validity: 100001 days\n", "t:4: validity:"},
+        {"validity 2^32 + 1 (was 1 day)", HEAD "validity: 4294967297 days\n", "t:4: validity:"},
+        {"validity 2^64 + 1", HEAD "validity: 18446744073709551617 days\n", "t:4: validity:"},
+        {"validity -5", HEAD "validity: -5 days\n", "t:4: validity:"},
+        {"validity +5", HEAD "validity: +5 days\n", "t:4: validity:"},
+        {"validity 5 days!", HEAD "validity: 5 days!\n", "t:4: validity:"},
+        {"validity upper case", HEAD "validity: 5 DAYS\n", "t:4: validity:"},
+        {"validity 5 5 days", HEAD "validity: 5 5 days\n", "t:4: validity:"},
+        {"validity 16 letters", HEAD "validity: 5 daysdaysdaysdays\n", "t:4: validity:"},
+        {"validity no number", HEAD "validity: days\n", "t:4: validity:"},
         {"workload words", HEAD "workload: eight\n", "t:4: workload:"},
         {"missing title", "achievement: A\nawarder: W\n", "t: missing 'title:'"},
         {"missing awarder", "title: T\nachievement: A\n", "t: missing 'awarder:'"},
@@ -151,6 +161,33 @@ static void test_limits(void **state)
             tmpl_free(&t);
         } else {
             assert_non_null(strstr(err, "t:68: skill: at most 32 skills"));
+        }
+    }
+    /* validity: N from 1 to 100000, then the unit, with or without blanks
+     * between (app/template.c, as the sscanf it replaced read them) */
+    static const struct {
+        const char *v;
+        bool ok;
+        unsigned n;
+        tmpl_unit unit;
+    } validity[] = {
+        {"1 day", true, 1, TMPL_DAYS},           {"99999 days", true, 99999, TMPL_DAYS},
+        {"100000 days", true, 100000, TMPL_DAYS}, {"100001 days", false, 0, TMPL_DAYS},
+        {"0 days", false, 0, TMPL_DAYS},          {"5days", true, 5, TMPL_DAYS},
+        {"5   weeks", true, 5, TMPL_WEEKS},       {"007 months", true, 7, TMPL_MONTHS},
+        {"2 year", true, 2, TMPL_YEARS},          {"5 dayss", false, 0, TMPL_DAYS},
+    };
+    for (size_t i = 0; i < sizeof validity / sizeof *validity; i++) {
+        int o = sprintf(text, HEAD "validity: %s\n", validity[i].v);
+        bool ok = tmpl_parse(text, (size_t)o, "t", &t, err, sizeof err);
+        if (ok != validity[i].ok)
+            print_error("validity '%s': %s\n", validity[i].v, ok ? "accepted" : err);
+        assert_int_equal(ok, validity[i].ok);
+        if (ok) {
+            assert_true(t.has_validity);
+            assert_int_equal(t.validity_n, validity[i].n);
+            assert_int_equal(t.validity_unit, validity[i].unit);
+            tmpl_free(&t);
         }
     }
     free(text);

@@ -285,6 +285,61 @@ static void test_long_press(void **st)
            "pin open close");
 }
 
+/* The script's numbers (app/kiosk/admin.c script_point, script_wait): as
+ * sscanf read them (blanks, a sign on a point), but an int overflow is
+ * refused, not undefined, and a wait takes no sign ("wait -1" was 49
+ * days). A refused line is said on stderr and played as nothing. */
+static void test_script_numbers(void **st)
+{
+    (void)st;
+    static const struct {
+        const char *line;
+        bool taken;
+    } cases[] = {
+        {"wait 0", true},           {"wait 1", true},           {"wait \t 2", true},
+        {"wait 007", true},         {"wait -1", false},         {"wait +5", false},
+        {"wait 4294967296", false}, {"wait 5x", false},         {"wait", false},
+        {"wait 5 ", false},         {"down 1 1", true},         {"up 1 1", true},
+        {"down  +2   +2", true},    {"up +2 +2", true},         {"down1 1", true},
+        {"up1 1", true},            {"down -2147483648 -5", true},
+        {"up -2147483648 -5", true},                            {"down 2147483647 1", true},
+        {"up 2147483647 1", true},  {"down 2147483648 1", false},
+        {"down 1 -2147483649", false},                          {"down 1", false},
+        {"down 1 2 3", false},      {"down 1 2 ", false},       {"up x 1", false},
+        {"downtown 1 2", false},
+    };
+    char keys[2048] = "";
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        n += (size_t)snprintf(keys + n, sizeof keys - n, "%s\n", cases[i].line);
+    assert_true(n < sizeof keys);
+    put_file("numbers.keys", keys);
+    const char *argv[] = {"/bin/sh", "-c", "exec \"$@\" 2>numbers.err", "sh", kiosk_bin,
+                          "--state", "state", "--config", "admin.conf", "--keys",
+                          "numbers.keys", "--pace", "20", "--exit-when-done", "--at",
+                          "2026-06-01", "--window", "--width", "640", "--height", "400",
+                          "--mute", NULL};
+    result r;
+    run(&r, argv);
+    assert_int_equal(r.code, 0);
+    free(r.out);
+    char path[512];
+    snprintf(path, sizeof path, "%s/numbers.err", dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    static char err[16384];
+    size_t len = fread(err, 1, sizeof err - 1, f);
+    fclose(f);
+    err[len] = '\0';
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char said[256];
+        snprintf(said, sizeof said, "not a key script line: %s\n", cases[i].line);
+        if ((strstr(err, said) == NULL) != cases[i].taken)
+            fail_msg("'%s': expected %s; stderr:\n%s", cases[i].line,
+                     cases[i].taken ? "played" : "refused", err);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -297,6 +352,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_wrong_pin),     cmocka_unit_test(test_install_and_quit),
         cmocka_unit_test(test_install_refused), cmocka_unit_test(test_not_set_up),
         cmocka_unit_test(test_lockout),       cmocka_unit_test(test_long_press),
+        cmocka_unit_test(test_script_numbers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -208,14 +208,26 @@ static void expect_colour(const char *name, int r, int g, int b)
                  c[2]);
 }
 
+/* Under make valgrind (TESS_VALGRIND set) the kiosk runs 10-50 times
+ * slower: its times are stretched so that every screen is still drawn. */
+static int slowdown(void)
+{
+    return getenv("TESS_VALGRIND") ? 10 : 1;
+}
+
 static result kiosk(const char *input_opt, const char *input, const char *shots_dir,
                     const char *at)
 {
     char shot_path[512];
     snprintf(shot_path, sizeof shot_path, "%s/%s", dir, shots_dir);
     assert_int_equal(mkdir(shot_path, 0755), 0);
-    const char *argv[] = {kiosk_bin, "--state", "state", input_opt, input, "--pace", "120",
-                          "--verdict-ms", "60", "--exit-when-done", "--screenshot-dir",
+    /* only half the slowdown: a badge read again five paces later must
+     * still fall in the kiosk's 5 s window (K_DEDUP_MS) */
+    char pace[16], verdict_ms[16];
+    snprintf(pace, sizeof pace, "%d", 120 * slowdown() / 2);
+    snprintf(verdict_ms, sizeof verdict_ms, "%d", 60 * slowdown() / 2);
+    const char *argv[] = {kiosk_bin, "--state", "state", input_opt, input, "--pace", pace,
+                          "--verdict-ms", verdict_ms, "--exit-when-done", "--screenshot-dir",
                           shots_dir, "--at", at, "--window", "--width", "640", "--height",
                           "400", "--details", NULL};
     result r;
@@ -892,10 +904,14 @@ static void test_systemd_notify(void **st)
     pthread_t listener;
     assert_int_equal(pthread_create(&listener, NULL, sd_listen, &h), 0);
     setenv("NOTIFY_SOCKET", sock_path, 1);
-    setenv("WATCHDOG_USEC", "400000", 1); /* 0.4 s: a ping at least every 0.1 s */
+    /* 0.4 s: a ping at least every 0.1 s (under valgrind 4 s, 1 s) */
+    char usec[32], run_ms[16];
+    snprintf(usec, sizeof usec, "%d", 400000 * slowdown());
+    snprintf(run_ms, sizeof run_ms, "%d", 1500 * slowdown());
+    setenv("WATCHDOG_USEC", usec, 1);
     unsetenv("WATCHDOG_PID");
     const char *argv[] = {kiosk_bin, "--state", "state", "--camera", "/dev/video99", "--run-ms",
-                          "1500", "--at", "2026-06-01", "--window", "--width", "640",
+                          run_ms, "--at", "2026-06-01", "--window", "--width", "640",
                           "--height", "400", NULL};
     result r;
     run(&r, argv);
@@ -916,7 +932,7 @@ static void test_systemd_notify(void **st)
     /* 1.5 s at a ping per 0.1 s at most: 15; a loop that slept through
      * the 1 s idle tick would give 2 */
     if (h.pings < 8)
-        fail_msg("%d watchdog pings in 1.5 s with WATCHDOG_USEC=400000", h.pings);
+        fail_msg("%d watchdog pings in %s ms with WATCHDOG_USEC=%s", h.pings, run_ms, usec);
 }
 
 /* What is missing is said on stderr, exit 2, no window. */
@@ -943,6 +959,54 @@ static void test_missing_inputs(void **st)
     }
 }
 
+/* --at takes Unix seconds or YYYY-MM-DD from 1970; blanks before a field
+ * are taken, as sscanf's %u took them, but not a sign ("-197" wrapped to a
+ * year past 4e9). --print-config after it exits 0 once --at is read, and
+ * a refused --at exits 2 before it. */
+static void test_at_values(void **st)
+{
+    static const struct {
+        const char *at;
+        int code;
+    } cases[] = {
+        {"2026-06-01", 0},
+        {"1970-01-01", 0},
+        {"1969-12-31", 2},
+        {"9999-12-31", 0},
+        {"10000-01-01", 2},
+        {"2026-1-1", 0},
+        {"2026-001-01", 2},
+        {"2026-01-001", 2},
+        {"2026-12-01", 0},
+        {"2026-13-01", 2},
+        {"2026-00-10", 2},
+        {"2026-01-31", 0},
+        {"2026-01-32", 2},
+        {"2026-01-00", 2},
+        {"2026-01-01x", 2},
+        {"2026-01-01T00:00", 2},
+        {"2026-01", 2},
+        {"-197-01-01", 2},
+        {"2026-+1-01", 2},
+        {"2026- 1-01", 0},
+        {" 2026-01-01", 0},
+        {"2026-01- 1", 0},
+        {"1780000000", 0},
+        {"18446744073709551615", 0},
+        {"18446744073709551616", 2},
+        {"", 2},
+        {"yesterday", 2},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *argv[] = {kiosk_bin, "--at", cases[i].at, "--print-config", NULL};
+        result r;
+        run(&r, argv);
+        if (r.code != cases[i].code)
+            fail_msg("--at '%s': expected exit %d, got %d", cases[i].at, cases[i].code, r.code);
+        free(r.out);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -953,6 +1017,7 @@ int main(int argc, char **argv)
     tessera_bin = argv[2];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_missing_inputs),
+        cmocka_unit_test(test_at_values),
         cmocka_unit_test(test_texts),
         cmocka_unit_test(test_stale_is_amber),
         cmocka_unit_test(test_config_policy),

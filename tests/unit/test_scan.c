@@ -715,6 +715,34 @@ static void raw_and_missing(void **state)
     assert_int_equal(frame_next(s, &f), FRAME_BAD);
     assert_int_equal(frame_next(s, &f), FRAME_END);
     frame_close(s);
+
+    /* raw:WxH: sides 1 to 8192 (FRAME_MAX_SIDE); a number too long for a
+     * long is refused, not undefined (sscanf's %d); a sign and leading
+     * blanks are taken, as they were */
+    static const struct {
+        const char *wh;
+        bool opens;
+    } sides[] = {
+        {"8191x1", true},   {"8192x1", true},    {"8193x1", false},  {"1x8191", true},
+        {"1x8192", true},   {"1x8193", false},   {"0x2", false},     {"3x0", false},
+        {"-3x2", false},    {"3x-2", false},     {"+3x2", true},     {" 3x 2", true},
+        {"99999999999999999999x2", false},       {"3x99999999999999999999", false},
+        {"3x2", true},      {"3y2", false},      {"x2", false},      {"3x", false},
+        {"3x2x", false},    {"3x2 ", false},     {"1x3x2", false},
+    };
+    for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+        snprintf(spec, sizeof spec, "raw:%s:%s", sides[i].wh, path);
+        err[0] = '\0';
+        s = frame_open(spec, err, sizeof err);
+        if ((s != NULL) != sides[i].opens)
+            fail_msg("%s: %s", spec, s ? "opened" : err);
+        if (!s)
+            assert_non_null(strstr(err, "give raw:WIDTHxHEIGHT:PATH"));
+        frame_close(s);
+    }
+    err[0] = '\0';
+    assert_null(frame_open("raw:3x2:", err, sizeof err));
+    assert_non_null(strstr(err, "give raw:WIDTHxHEIGHT:PATH"));
     unlink(path);
     frame_close(NULL);
 }
