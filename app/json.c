@@ -269,3 +269,24 @@ void json_verdict_fields(json *j, const tess_verdict *v)
     else
         json_null(j);
 }
+
+void json_event_line(const char *kind, const char *event, const char *key, const char *sv,
+                     const char *nkey, uint64_t nv)
+{
+    json j;
+    json_init(&j, stdout);
+    json_obj(&j);
+    json_key(&j, kind);
+    json_str(&j, event);
+    if (key) {
+        json_key(&j, key);
+        json_str(&j, sv);
+    }
+    if (nkey) {
+        json_key(&j, nkey);
+        json_u64(&j, nv);
+    }
+    json_end_obj(&j);
+    json_done(&j);
+    fflush(stdout);
+}

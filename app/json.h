@@ -44,6 +44,11 @@ void json_credential(json *j, const tess_credential *cr);
  * judged_at, credential and issuer (null until the signature held), as
  * `tessera verify --json` and the kiosk print them. */
 void json_verdict_fields(json *j, const tess_verdict *v);
+/* One line on standard output, flushed: {KIND: EVENT} with a string
+ * member (key, sv) and a number member (nkey, nv), each left out when its
+ * key is NULL. The kiosk's admin and issue mode report their steps so. */
+void json_event_line(const char *kind, const char *event, const char *key, const char *sv,
+                     const char *nkey, uint64_t nv);
 /* An issuer entry of the bundle, as an object. */
 void json_issuer(json *j, const tess_issuer *is);
 

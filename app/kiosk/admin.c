@@ -34,22 +34,7 @@ static bool is_admin_screen(const kiosk *k)
 static void emit(const char *event, const char *key, const char *sv, const char *nkey,
                  uint64_t nv)
 {
-    json j;
-    json_init(&j, stdout);
-    json_obj(&j);
-    json_key(&j, "admin");
-    json_str(&j, event);
-    if (key) {
-        json_key(&j, key);
-        json_str(&j, sv);
-    }
-    if (nkey) {
-        json_key(&j, nkey);
-        json_u64(&j, nv);
-    }
-    json_end_obj(&j);
-    json_done(&j);
-    fflush(stdout);
+    json_event_line("admin", event, key, sv, nkey, nv);
 }
 
 static void clear_pin(kiosk_admin *a)

@@ -69,22 +69,7 @@ bool issue_ready(const kiosk *k)
 static void emit(const char *event, const char *key, const char *sv, const char *nkey,
                  uint64_t nv)
 {
-    json j;
-    json_init(&j, stdout);
-    json_obj(&j);
-    json_key(&j, "issue_mode");
-    json_str(&j, event);
-    if (key) {
-        json_key(&j, key);
-        json_str(&j, sv);
-    }
-    if (nkey) {
-        json_key(&j, nkey);
-        json_u64(&j, nv);
-    }
-    json_end_obj(&j);
-    json_done(&j);
-    fflush(stdout);
+    json_event_line("issue_mode", event, key, sv, nkey, nv);
 }
 
 /* Copies s into out (cap bytes), cut at a UTF-8 character boundary. */
