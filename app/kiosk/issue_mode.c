@@ -634,21 +634,7 @@ static void qr_place(const kiosk_issue *is, int w, int h, SDL_Rect *code, SDL_Re
  * touch, which comes as a finger too) or a finger. */
 static bool press_at(const kiosk *k, const SDL_Event *e, int *x, int *y)
 {
-    if (e->type == SDL_MOUSEBUTTONDOWN && e->button.which != SDL_TOUCH_MOUSEID) {
-        int ww = k->screen_w, wh = k->screen_h;
-        SDL_Window *win = SDL_GetWindowFromID(e->button.windowID);
-        if (win)
-            SDL_GetWindowSize(win, &ww, &wh);
-        *x = ww > 0 ? e->button.x * k->screen_w / ww : e->button.x;
-        *y = wh > 0 ? e->button.y * k->screen_h / wh : e->button.y;
-        return true;
-    }
-    if (e->type == SDL_FINGERDOWN) {
-        *x = (int)(e->tfinger.x * (float)k->screen_w);
-        *y = (int)(e->tfinger.y * (float)k->screen_h);
-        return true;
-    }
-    return false;
+    return kiosk_press_at(k, e, x, y);
 }
 
 static int button_at(const kiosk *k, int x, int y)

@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -422,6 +423,33 @@ static void judge(kiosk *k, const kiosk_input *in, uint32_t now_ms)
                      now_ms);
 }
 
+/* Window points to renderer pixels (a HiDPI screen has more), in 64 bits:
+ * a scripted press far off the screen must not overflow. */
+static int to_pixels(int v, int pixels, int points)
+{
+    int64_t p = points > 0 ? (int64_t)v * pixels / points : v;
+    return p < INT_MIN ? INT_MIN : p > INT_MAX ? INT_MAX : (int)p;
+}
+
+bool kiosk_press_at(const kiosk *k, const SDL_Event *e, int *x, int *y)
+{
+    if (e->type == SDL_MOUSEBUTTONDOWN && e->button.which != SDL_TOUCH_MOUSEID) {
+        int ww = k->screen_w, wh = k->screen_h;
+        SDL_Window *win = SDL_GetWindowFromID(e->button.windowID);
+        if (win)
+            SDL_GetWindowSize(win, &ww, &wh);
+        *x = to_pixels(e->button.x, k->screen_w, ww);
+        *y = to_pixels(e->button.y, k->screen_h, wh);
+        return true;
+    }
+    if (e->type == SDL_FINGERDOWN) {
+        *x = (int)(e->tfinger.x * (float)k->screen_w);
+        *y = (int)(e->tfinger.y * (float)k->screen_h);
+        return true;
+    }
+    return false;
+}
+
 void kiosk_tap(kiosk *k, uint32_t now_ms)
 {
     if (k->screen == SCREEN_VERDICT && k->shown.has_cred) {
@@ -681,26 +709,10 @@ static int language_filter(void *data, SDL_Event *e)
         ls->eat_text = true;
         return 0;
     }
-    int w, h;
-    gfx_size(ls->g, &w, &h);
-    if (e->type == SDL_MOUSEBUTTONDOWN && e->button.which != SDL_TOUCH_MOUSEID) {
-        int ww = w, wh = h;
-        SDL_Window *win = SDL_GetWindowFromID(e->button.windowID);
-        if (win)
-            SDL_GetWindowSize(win, &ww, &wh);
-        /* window points to renderer pixels (a HiDPI screen has more) */
-        int x = ww > 0 ? e->button.x * w / ww : e->button.x;
-        int y = wh > 0 ? e->button.y * h / wh : e->button.y;
-        if (gfx_hits_language(ls->g, x, y)) {
-            next_language(k);
-            return 0;
-        }
-    } else if (e->type == SDL_FINGERDOWN) {
-        if (gfx_hits_language(ls->g, (int)(e->tfinger.x * (float)w),
-                              (int)(e->tfinger.y * (float)h))) {
-            next_language(k);
-            return 0;
-        }
+    int x, y;
+    if (kiosk_press_at(k, e, &x, &y) && gfx_hits_language(ls->g, x, y)) {
+        next_language(k);
+        return 0;
     }
     return 1;
 }

@@ -242,6 +242,9 @@ bool kiosk_enqueue(kiosk *k, const char *text, size_t len, const char *name);
 /* True with --camera or --camera-frames. */
 bool kiosk_has_camera(const kiosk *k);
 /* A tap or key on the verdict screen: the details (or back to idle). */
+/* A press (a mouse button not made from a touch, or a finger) as renderer
+ * pixels; false for any other event. */
+bool kiosk_press_at(const kiosk *k, const SDL_Event *e, int *x, int *y);
 void kiosk_tap(kiosk *k, uint32_t now_ms);
 
 /* kiosk.c: loads the trust in force from state_dir into k (publisher,

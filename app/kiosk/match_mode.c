@@ -291,21 +291,7 @@ static void role_buttons(int w, int h, SDL_Rect r[ROLES_PER_PAGE])
 
 static bool press(const kiosk *k, const SDL_Event *e, int *x, int *y)
 {
-    if (e->type == SDL_MOUSEBUTTONDOWN && e->button.which != SDL_TOUCH_MOUSEID) {
-        int ww = k->screen_w, wh = k->screen_h;
-        SDL_Window *win = SDL_GetWindowFromID(e->button.windowID);
-        if (win)
-            SDL_GetWindowSize(win, &ww, &wh);
-        *x = ww > 0 ? e->button.x * k->screen_w / ww : e->button.x;
-        *y = wh > 0 ? e->button.y * k->screen_h / wh : e->button.y;
-        return true;
-    }
-    if (e->type == SDL_FINGERDOWN) {
-        *x = (int)(e->tfinger.x * (float)k->screen_w);
-        *y = (int)(e->tfinger.y * (float)k->screen_h);
-        return true;
-    }
-    return false;
+    return kiosk_press_at(k, e, x, y);
 }
 
 static void choose_role(kiosk *k, size_t i, uint32_t now_ms)
