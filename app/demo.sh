@@ -13,9 +13,14 @@ cd "$dir"
 t() { "$tessera" "$@"; }
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-say "Demo keys (DEMO ONLY): three fleet root keys and one issuer key"
+say "Demo keys (DEMO ONLY): three fleet root keys and one issuer key, sealed with a passphrase"
+# Secret keys are sealed (Argon2id + secretbox); a script gives the
+# passphrase in a file, here the demo's own (DEMO ONLY).
+printf 'demo passphrase, not for real keys\n' > demo-passphrase
+chmod 600 demo-passphrase
+export TESSERA_PASSPHRASE_FILE="$PWD/demo-passphrase"
 for k in demo-root-1 demo-root-2 demo-root-3 demo-issuer; do
-  t keygen --out "$k" | sed -n 's/^kid: /  '"$k"' kid: /p'
+  t keygen --seal --out "$k" | sed -n 's/^kid: /  '"$k"' kid: /p'
 done
 
 say "The root of trust a kiosk is provisioned with: 2 of the 3 root keys"
@@ -50,9 +55,9 @@ issue() {
   t issue --key demo-issuer --iss https://academy.example \
     --holder "Ada Lovelace" --title "Forklift Safety, Level 1" --achievement FORK-L1 \
     --awarder "Example Training Academy" --country ES --type Certificate \
-    --skill esco:b58ccb2f-1e4b-4d6f-8d3a-0c2f52c9e7a1 \
-    --skill esco:2b0e4f4d-54a4-4a61-a17a-2d3e2e9b6f10 \
-    --skill esco:e2f0c8a2-9a1b-4e7e-9c55-7f0d1a3b2c4d \
+    --skill esco:28cb374e-6261-4133-8371-f9a5470145da \
+    --skill esco:ab2bb44a-3956-4028-8715-8b70b1960b99 \
+    --skill esco:f7464f30-662b-4177-85a0-3df9693e9e58 \
     --eqf 3 --hours 16 --assessment practical-demonstration "$@"
 }
 
