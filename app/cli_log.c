@@ -99,23 +99,36 @@ static int log_export(args *a)
     return EXIT_VALID;
 }
 
-static int log_merge(args *a)
+/* "--state DIR FILE" in any order, for `what` ("log merge"); the file is
+ * named `file_is` in the message when one is missing. EXIT_VALID when both
+ * were given, else the usage error's exit code. */
+static int state_and_file(args *a, const char *what, const char *file_is, const char **state,
+                          const char **file)
 {
-    const char *state = NULL, *other = NULL;
     bool bad = false;
+    *state = *file = NULL;
     while (a->i < a->argc && !bad) {
-        if (arg_opt(a, "--state", &state, &bad))
+        if (arg_opt(a, "--state", state, &bad))
             continue;
         if (!bad) {
-            if (other || a->argv[a->i][0] == '-')
-                return usage_error(a, "log merge: unexpected '%s'", a->argv[a->i]);
-            other = a->argv[a->i++];
+            if (*file || a->argv[a->i][0] == '-')
+                return usage_error(a, "%s: unexpected '%s'", what, a->argv[a->i]);
+            *file = a->argv[a->i++];
         }
     }
     if (bad)
         return EXIT_USAGE;
-    if (!state || !other)
-        return usage_error(a, "log merge: --state DIR and the other store file are required");
+    if (!*state || !*file)
+        return usage_error(a, "%s: --state DIR and %s are required", what, file_is);
+    return EXIT_VALID;
+}
+
+static int log_merge(args *a)
+{
+    const char *state, *other;
+    int rc = state_and_file(a, "log merge", "the other store file", &state, &other);
+    if (rc != EXIT_VALID)
+        return rc;
     tess_store *s = open_store(a, state, NULL);
     if (!s)
         return EXIT_USAGE;
@@ -334,21 +347,10 @@ static int event_create(args *a)
 
 static int event_import(args *a)
 {
-    const char *state = NULL, *file = NULL;
-    bool bad = false;
-    while (a->i < a->argc && !bad) {
-        if (arg_opt(a, "--state", &state, &bad))
-            continue;
-        if (!bad) {
-            if (file || a->argv[a->i][0] == '-')
-                return usage_error(a, "event import: unexpected '%s'", a->argv[a->i]);
-            file = a->argv[a->i++];
-        }
-    }
-    if (bad)
-        return EXIT_USAGE;
-    if (!state || !file)
-        return usage_error(a, "event import: --state DIR and the event file are required");
+    const char *state, *file;
+    int rc = state_and_file(a, "event import", "the event file", &state, &file);
+    if (rc != EXIT_VALID)
+        return rc;
     tess_event ev;
     char err[1400];
     if (!tess_event_read_file(file, &ev, err, sizeof err)) {

@@ -24,61 +24,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_common.h"
 #include "testkit.h"
 #include "tessera/tess_b45.h"
 #include "tessera/tess_cbor.h"
-
-const char *__ubsan_default_options(void);
-const char *__ubsan_default_options(void)
-{
-    return "halt_on_error=1:print_stacktrace=1";
-}
-
-#define CHECK(cond)                                                                    \
-    do {                                                                               \
-        if (!(cond)) {                                                                 \
-            fprintf(stderr, "fuzz_verify: %s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                    #cond);                                                            \
-            abort();                                                                   \
-        }                                                                              \
-    } while (0)
 
 static tk_world *W;
 static tk_key second;   /* issuer seed 3 */
 static tess_inflate_arena arena;
 
-/* The same world as seeds.c's. */
-static tk_world *fuzz_world(void)
-{
-    static const char *const prefixes[] = {"FORK-", "WELD-"};
-    tk_world *w = tk_world_new();
-    tk_key_from_seed(&second, 3);
-    w->issuers[0].restricted = true;
-    w->issuers[0].allowed = prefixes;
-    w->issuers[0].n_allowed = 2;
-    memcpy(w->issuers[1].pk, second.pk, 32);
-    w->issuers[1].iss = "https://college.example";
-    w->issuers[1].name = "Example College";
-    w->issuers[1].not_before = 1577836800;
-    w->issuers[1].not_after = 1893456000;
-    w->n_issuers = 2;
-    memset(w->revoked[0], 0xA5, 16);
-    memset(w->revoked[1], 0x11, 16);
-    w->n_revoked = 2;
-    if (tess_bundle_sort(w->issuers, w->n_issuers, w->revoked, &w->n_revoked) != TESS_OK ||
-        tk_world_rebundle(w) != TESS_OK)
-        abort();
-    return w;
-}
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    W = fuzz_world();
+    W = fuzz_world_new(&second); /* the same world as seeds.c's */
     return 0;
 }
 
@@ -99,36 +58,12 @@ static bool text_ok(tess_span s)
     return in_verifier(s) && s.len <= TESS_MAX_STRING && tess_utf8_valid(s.ptr, s.len);
 }
 
-static bool reason_listed(tess_status st)
-{
-    switch (st) {
-    case TESS_OK:
-    case TESS_ERR_NOT_MC1:
-    case TESS_ERR_BAD_BASE45:
-    case TESS_ERR_BAD_COMPRESSION:
-    case TESS_ERR_TOO_LARGE:
-    case TESS_ERR_BAD_COSE:
-    case TESS_ERR_BAD_ALG:
-    case TESS_ERR_UNKNOWN_ISSUER:
-    case TESS_ERR_BAD_SIGNATURE:
-    case TESS_ERR_BAD_CLAIMS:
-    case TESS_ERR_ISSUER_MISMATCH:
-    case TESS_ERR_OUT_OF_SCOPE:
-    case TESS_ERR_KEY_NOT_VALID:
-    case TESS_ERR_NOT_YET_VALID:
-    case TESS_ERR_EXPIRED:
-    case TESS_ERR_REVOKED:
-        return true;
-    default:
-        return false;
-    }
-}
 
 /* What every verdict must hold, whatever the input. */
 static void check_verdict(tess_status st, const tess_verdict *vd)
 {
     CHECK(st == vd->reason);
-    CHECK(reason_listed(st));
+    CHECK(fuzz_reason_listed(st));
     CHECK(tess_reason(st) != NULL && tess_reason_text(st) != NULL);
     CHECK(vd->warnings == 0); /* clock after the floor, bundle fresh */
     if (st != TESS_OK && !vd->has_cred) {

@@ -25,6 +25,7 @@
 
 #include "config.h"
 #include "qr_render.h"
+#include "fuzz_common.h"
 #include "testkit.h"
 #include "tessera/tess_cbor.h"
 
@@ -79,33 +80,11 @@ static void put_text(const char *name, const char *text)
     put(0, name, text, strlen(text));
 }
 
-/* ---- the world of fuzz_verify.c ---- */
+/* ---- the world of fuzz_verify.c (fuzz_common.h) ---- */
 
 static tk_world *W;
 static tk_key second; /* issuer seed 3 */
 
-static tk_world *fuzz_world(void)
-{
-    static const char *const prefixes[] = {"FORK-", "WELD-"};
-    tk_world *w = tk_world_new();
-    tk_key_from_seed(&second, 3);
-    w->issuers[0].restricted = true;
-    w->issuers[0].allowed = prefixes;
-    w->issuers[0].n_allowed = 2;
-    memcpy(w->issuers[1].pk, second.pk, 32);
-    w->issuers[1].iss = "https://college.example";
-    w->issuers[1].name = "Example College";
-    w->issuers[1].not_before = 1577836800;
-    w->issuers[1].not_after = 1893456000;
-    w->n_issuers = 2;
-    memset(w->revoked[0], 0xA5, 16);
-    memset(w->revoked[1], 0x11, 16);
-    w->n_revoked = 2;
-    if (tess_bundle_sort(w->issuers, w->n_issuers, w->revoked, &w->n_revoked) != TESS_OK ||
-        tk_world_rebundle(w) != TESS_OK)
-        fail("world");
-    return w;
-}
 
 /* ---- a map of fields, to write claims any way we like ---- */
 
@@ -1380,7 +1359,7 @@ int main(int argc, char **argv)
         make_dir(path);
     }
 
-    W = fuzz_world();
+    W = fuzz_world_new(&second);
     verify_seeds();
     bundle_seeds();
     cbor_seeds();
