@@ -46,7 +46,7 @@ static void usage(FILE *out)
           "         [--verdict-ms MS] [--details] [--screenshot-dir DIR] [--exit-when-done]\n"
           "         [--volume 0-100] [--mute] [--config FILE] [--lang en|es|fr|de]\n"
           "         [--scanner DEV|auto] [--width W] [--height H] [--window] [--at T]\n"
-          "         [--usb-mount DIR] [--keys FILE] [--gpio CHIP]\n"
+          "         [--usb-mount DIR] [--keys FILE] [--gpio CHIP] [--virtual-clock]\n"
           "       tessera-kiosk --print-config | --hash-pin < PIN\n"
           "Shows a verdict for each credential read: from FILE (one text a line), from the\n"
           "images in DIR, or typed by a handheld scanner (Enter ends a text).\n"
@@ -62,6 +62,8 @@ static void usage(FILE *out)
           "Staff: Ctrl+Alt+A, or a touch held 3 s on the idle screen, asks for the admin\n"
           "PIN; admin installs a trust bundle from the USB stick at DIR (default\n"
           "/media/usb). --keys FILE plays a script of key presses (tests).\n"
+          "--virtual-clock (tests): the kiosk's time moves only while it waits, so a\n"
+          "script plays the same on a slow or emulated machine as on a fast one.\n"
           "--gpio CHIP drives the lights, buzzer and door relay of the settings file on\n"
           "CHIP (gpiochip0); sim:FILE logs their levels to FILE instead.\n",
           out);
@@ -150,6 +152,8 @@ static int parse_options(kiosk *k, int argc, char **argv)
             k->window = true, takes = false;
         } else if (strcmp(o, "--exit-when-done") == 0) {
             k->exit_when_done = true, takes = false;
+        } else if (strcmp(o, "--virtual-clock") == 0) {
+            k->virtual_clock = true, takes = false;
         } else if (strcmp(o, "--details") == 0) {
             k->details = true, takes = false;
         } else if (strcmp(o, "--mute") == 0) {
@@ -544,8 +548,24 @@ static void update(kiosk *k, uint32_t now_ms)
  * the kiosk does nothing. Short sleeps between polls cost almost nothing
  * and add at most IDLE_SLICE_MS to a key or tap (SDL queues them). */
 #define IDLE_SLICE_MS 20u
-static void idle_wait(uint32_t ms)
+
+/* The kiosk's clock in ms: SDL's, or with --virtual-clock one that moves
+ * only in idle_wait, by the whole wait, so that what a script shows does
+ * not depend on how fast the machine draws, scans or verifies (valgrind,
+ * qemu). The systemd watchdog keeps the real clock. */
+static uint32_t ticks(const kiosk *k)
 {
+    return k->virtual_clock ? k->virtual_ms : SDL_GetTicks();
+}
+
+static void idle_wait(kiosk *k, uint32_t ms)
+{
+    if (k->virtual_clock) {
+        SDL_PumpEvents();
+        if (!SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
+            k->virtual_ms += ms;
+        return;
+    }
     uint32_t until = SDL_GetTicks() + ms;
     for (;;) {
         SDL_PumpEvents();
@@ -781,7 +801,8 @@ int main(int argc, char **argv)
     kiosk_notify sd;
     notify_open(&sd);
     bool told_ready = false;
-    open_gpio(k, SDL_GetTicks());
+    k->virtual_ms = SDL_GetTicks();
+    open_gpio(k, ticks(k));
     checkin_open(k, wall_now(k));
     if (!access_mode_open(k)) {
         snprintf(k->config_problem, sizeof k->config_problem,
@@ -795,7 +816,7 @@ int main(int argc, char **argv)
         k->cfg.mode = MODE_VERIFY;
     }
 
-    uint32_t start = SDL_GetTicks();
+    uint32_t start = ticks(k);
     k->start_ms = start;
     /* a camera is read from the start; files one pace in */
     k->next_input_ms = start + (k->camera_path ? 0 : k->pace_ms);
@@ -805,7 +826,7 @@ int main(int argc, char **argv)
     k->dirty = true;
     k->running = true;
     while (k->running) {
-        uint32_t now_ms = SDL_GetTicks();
+        uint32_t now_ms = ticks(k);
         inputs_poll(k, now_ms);
         update(k, now_ms);
         if (k->verdicts != sounded) {
@@ -819,28 +840,28 @@ int main(int argc, char **argv)
             if (!gfx_draw(g, k))
                 k->exit_code = 1;
             k->dirty = false;
-            update(k, SDL_GetTicks()); /* exit-when-done once the last screen is out */
+            update(k, ticks(k)); /* exit-when-done once the last screen is out */
             if (!told_ready) {
                 notify_send(&sd, "READY=1");
                 told_ready = true;
             }
         }
         notify_watchdog(&sd, SDL_GetTicks64());
-        gpio_tick(k->gpio, SDL_GetTicks());
+        gpio_tick(k->gpio, ticks(k));
         if (!k->running)
             break;
-        uint32_t w = wait_ms(k, SDL_GetTicks());
-        uint32_t wd = notify_wait_max(&sd), wg = gpio_due_in(k->gpio, SDL_GetTicks());
+        uint32_t w = wait_ms(k, ticks(k));
+        uint32_t wd = notify_wait_max(&sd), wg = gpio_due_in(k->gpio, ticks(k));
         if (w > wd)
             w = wd;
         if (w > wg)
             w = wg;
         if (w > 0)
-            idle_wait(w);
+            idle_wait(k, w);
     }
     notify_send(&sd, "STOPPING=1");
     notify_close(&sd);
-    gpio_close(k->gpio, SDL_GetTicks());
+    gpio_close(k->gpio, ticks(k));
     k->gpio = NULL;
     issue_close(k); /* the issuer key is wiped and freed */
     checkin_close(k);

@@ -195,6 +195,8 @@ typedef struct kiosk {
     unsigned shot_no;
     bool running;
     int exit_code;
+    bool virtual_clock; /* --virtual-clock: ticks() moves only while waiting */
+    uint32_t virtual_ms;
     uint32_t start_ms, run_ms;   /* --run-ms: the run ends after run_ms (0: never) */
 
     /* admin: the PIN screen, the admin screens, the --keys script */

@@ -13,7 +13,7 @@ typedef struct {
 } result;
 
 /* Runs argv (NULL-terminated) in dir with stdout captured; killed after
- * 60 s (an SDL program that hangs must not hang the suite). */
+ * 60 s, times tk_slow() (an SDL program that hangs must not hang the suite). */
 void kh_run(const char *dir, result *r, const char *const *argv);
 void kh_put_file(const char *dir, const char *name, const char *text);
 

@@ -141,7 +141,8 @@ static result kiosk(const char *name, const char *conf, const char *keys)
     assert_int_equal(mkdir(path, 0755), 0);
     snprintf(keys_file, sizeof keys_file, "%s.keys", name);
     put_file(keys_file, keys);
-    const char *argv[] = {kiosk_bin, "--state", "state", "--config", conf, "--keys", keys_file,
+    const char *argv[] = {kiosk_bin, "--virtual-clock",
+                          "--state", "state", "--config", conf, "--keys", keys_file,
                           "--usb-mount", "usb", "--pace", "60", "--verdict-ms", "100",
                           "--exit-when-done", "--screenshot-dir", name, "--at",
                           "2026-06-01", "--window", "--width", "640", "--height", "400",
@@ -315,7 +316,7 @@ static void test_script_numbers(void **st)
     assert_true(n < sizeof keys);
     put_file("numbers.keys", keys);
     const char *argv[] = {"/bin/sh", "-c", "exec \"$@\" 2>numbers.err", "sh", kiosk_bin,
-                          "--state", "state", "--config", "admin.conf", "--keys",
+                          "--virtual-clock", "--state", "state", "--config", "admin.conf", "--keys",
                           "numbers.keys", "--pace", "20", "--exit-when-done", "--at",
                           "2026-06-01", "--window", "--width", "640", "--height", "400",
                           "--mute", NULL};

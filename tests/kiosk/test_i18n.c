@@ -287,7 +287,7 @@ static void test_kiosk_spanish(void **st)
          * shown 60 ms), well before the second at 1000 ms */
         snprintf(cmd, sizeof cmd,
                  "SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy "
-                 "'%s' --state state --texts texts.txt --pace 500 --verdict-ms 60 "
+                 "'%s' --virtual-clock --state state --texts texts.txt --pace 500 --verdict-ms 60 "
                  "--exit-when-done --screenshot-dir %s --at 2026-06-01 --window --width 640 "
                  "--height 400 %s",
                  kiosk_bin, runs[i], opts[i]);

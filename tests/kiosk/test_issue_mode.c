@@ -173,7 +173,8 @@ static result kiosk(const char *name, const char *conf, const char *keys, int w,
     put_file(keys_file, keys);
     snprintf(ws, sizeof ws, "%d", w);
     snprintf(hs, sizeof hs, "%d", h);
-    const char *argv[] = {kiosk_bin, "--state", "state", "--config", conf, "--keys", keys_file,
+    const char *argv[] = {kiosk_bin, "--virtual-clock",
+                          "--state", "state", "--config", conf, "--keys", keys_file,
                           "--usb-mount", "usb", "--pace", "60", "--exit-when-done",
                           "--screenshot-dir", name, "--at", AT, "--window", "--width", ws,
                           "--height", hs, "--mute", "--issue-lock-ms", "3000", NULL};

@@ -168,9 +168,8 @@ static unsigned run_round(const char *dir, unsigned round, uint32_t *next_badge,
     unsigned delay_us = round % 6 == 5   ? 1500000 + rnd() % 500000
                         : round % 5 == 0 ? rnd() % 2000
                                          : rnd() % 120000;
-    /* under make valgrind the command starts and runs 10-50x slower */
-    if (getenv("TESS_VALGRIND"))
-        delay_us *= 10;
+    /* under valgrind or qemu the command starts and runs slower */
+    delay_us *= tk_slow();
     struct timespec ts = {(time_t)(delay_us / 1000000u), (long)(delay_us % 1000000u) * 1000L};
     nanosleep(&ts, NULL);
     kill(pid, SIGKILL);

@@ -226,3 +226,11 @@ const char *tk_json_str(const cJSON *obj, const char *key)
     }
     return v->valuestring;
 }
+
+unsigned tk_slow(void)
+{
+    const char *s = getenv("TESS_SLOW");
+    char *end;
+    unsigned long v = s ? strtoul(s, &end, 10) : 0;
+    return s && *s && !*end && v >= 1 && v <= 100 ? (unsigned)v : 1u;
+}

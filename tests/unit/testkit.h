@@ -72,6 +72,13 @@ void tk_text_of(const uint8_t *c, size_t c_len, tess_zlib_mode mode, char *text)
 /* Verifies text at `now` with the default skew. */
 tess_status tk_verify(tk_world *w, const char *text, uint64_t now);
 
+/* How many times slower than native this run is: TESS_SLOW, which
+ * tests/CMakeLists.txt sets for make valgrind (10) and for the arm64 build
+ * under qemu-aarch64 (8); 1 when unset or not a number from 1 to 100.
+ * Only waits on the real clock that a test cannot avoid (another process
+ * acting at a moment, a kill after a delay) are stretched by it. */
+unsigned tk_slow(void);
+
 /* Reads a whole file (from the vectors directory when relative); aborts
  * on error. Caller frees. */
 char *tk_read_file(const char *path, size_t *len);
