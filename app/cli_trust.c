@@ -761,8 +761,13 @@ static int bundle_status(args *a)
         format_time(b->issued_at, issued, sizeof issued);
         format_time(b->expires, expires, sizeof expires);
         format_time(s.floor, floor, sizeof floor);
-        printf("trust bundle version %llu from %.*s (%s)\n", (unsigned long long)b->version,
-               (int)b->publisher.len, (const char *)b->publisher.ptr, state);
+        /* the publisher is optional in TB1: a bundle without one says so */
+        if (b->publisher.len)
+            printf("trust bundle version %llu from %.*s (%s)\n", (unsigned long long)b->version,
+                   (int)b->publisher.len, (const char *)b->publisher.ptr, state);
+        else
+            printf("trust bundle version %llu, no publisher named (%s)\n",
+                   (unsigned long long)b->version, state);
         printf("  issued      %s\n  expires     %s%s\n", issued, expires,
                (now > s.floor ? now : s.floor) > b->expires ? "  (EXPIRED: verdicts say trust_stale)"
                                                            : "");

@@ -3,8 +3,9 @@
 #
 # Installed (CPACK_PACKAGING_INSTALL_PREFIX /usr):
 #   bin/tessera, bin/tessera-kiosk, sbin/tessera-provision
-#   share/locale/LANG/LC_MESSAGES/tessera-kiosk.mo (the unit sets
-#     TESSERA_LOCALEDIR to it: the compiled-in path is the build folder's)
+#   share/locale/LANG/LC_MESSAGES/tessera-kiosk.mo (the kiosk reads the
+#     build folder's while it exists, else these; the unit also sets
+#     TESSERA_LOCALEDIR to them)
 #   share/tessera/templates/*.tmpl, share/man/man{1,8}/*.gz
 #   /etc/tessera/kiosk.conf (tessera-kiosk --print-config), /etc/default/tessera-kiosk
 #   /lib/systemd/system/tessera-kiosk.service, tessera-provision@.service

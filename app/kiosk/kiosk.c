@@ -29,11 +29,21 @@
 
 #define EXIT_USAGE 2
 
-/* The compiled catalogues: the build folder's, unless the build says
- * otherwise; $TESSERA_LOCALEDIR overrides both (i18n.h). */
+/* The compiled catalogues: the build folder's while it is there, else
+ * where the package installs them (a kiosk built, installed, and its
+ * build folder gone); $TESSERA_LOCALEDIR overrides both (i18n.h). */
+#define TESS_INSTALLED_LOCALEDIR "/usr/share/locale"
 #ifndef TESS_LOCALEDIR
-#define TESS_LOCALEDIR "/usr/share/locale"
+#define TESS_LOCALEDIR TESS_INSTALLED_LOCALEDIR
 #endif
+
+static const char *locale_dir(void)
+{
+    struct stat st;
+    return stat(TESS_LOCALEDIR "/es/LC_MESSAGES/tessera-kiosk.mo", &st) == 0
+               ? TESS_LOCALEDIR
+               : TESS_INSTALLED_LOCALEDIR;
+}
 
 /* memset through a volatile pointer: the compiler cannot drop a wipe of
  * memory it thinks is not read again. */
@@ -758,7 +768,7 @@ int main(int argc, char **argv)
         return rc;
     }
     apply_config(k);
-    if (!i18n_init(TESS_LOCALEDIR))
+    if (!i18n_init(locale_dir()))
         fputs("tessera-kiosk: no C.UTF-8 locale: the screens stay in English\n", stderr);
     if (!kiosk_load_trust(k)) {
         /* A kiosk not provisioned yet waits, saying so on screen, for its
