@@ -479,16 +479,19 @@ static frame_result v4l2_frame(frame_source *s, grey_frame *f)
         return FRAME_AGAIN;
     if (r < 0)
         return FRAME_LOST; /* the descriptor is gone */
+    /* the stall clock runs from the last frame dequeued, not from the
+     * last wake-up: a device that keeps waking select with nothing to
+     * dequeue is a stalled one too */
+    bool stalled = now_us() - s->last_frame_us >= (uint64_t)FRAME_STALL_MS * 1000u;
     if (r == 0)
-        return now_us() - s->last_frame_us >= (uint64_t)FRAME_STALL_MS * 1000u ? FRAME_LOST
-                                                                             : FRAME_AGAIN;
-    s->last_frame_us = now_us();
+        return stalled ? FRAME_LOST : FRAME_AGAIN;
     struct v4l2_buffer b;
     memset(&b, 0, sizeof b);
     b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     b.memory = V4L2_MEMORY_MMAP;
     if (xioctl(s->fd, VIDIOC_DQBUF, &b) != 0)
-        return errno == EAGAIN ? FRAME_AGAIN : FRAME_LOST; /* ENODEV: unplugged */
+        return errno == EAGAIN && !stalled ? FRAME_AGAIN : FRAME_LOST; /* ENODEV: unplugged */
+    s->last_frame_us = now_us();
     if (b.index >= s->n_bufs) {
         xioctl(s->fd, VIDIOC_QBUF, &b);
         return FRAME_BAD;
