@@ -31,6 +31,7 @@ parts=$(awk '
       return
     part = "other"
     if (file ~ /libtess_core_m4\.a\((b45|cbor|fields|cose|bundle|claims|verify|reason)\.c\.obj\)/) part = "parsers"
+    else if (file ~ /libtess_core_m4\.a\(inflate_small\.c\.obj\)/) part = "inflate_small"
     else if (file ~ /libtess_core_m4\.a/) part = "seams"
     else if (file ~ /libsodium_m4\.a/) part = "libsodium"
     else if (file ~ /libzlib_m4\.a/) part = "zlib"

@@ -39,13 +39,19 @@ static tess_status unwrap(tess_verifier *v, const char *text, size_t len, tess_v
         return TESS_ERR_BAD_BASE45;
     if (z_len > TESS_MAX_Z)
         return TESS_ERR_TOO_LARGE;
+    /* text may lie in v->z itself (the door reader's profile): Base45
+     * writes two bytes for every three characters read, behind them. */
     tess_status st = tess_b45_decode(text, len, v->z, sizeof v->z, &z_len);
     if (st != TESS_OK)
         return st;
     out->z_len = z_len;
     if (z_len > 0 && v->z[0] == 0x78) {
         size_t c_len;
+#ifdef TESS_SMALL_INFLATE
+        st = tess_inflate_small(v->z, z_len, v->c, sizeof v->c, &c_len);
+#else
         st = tess_inflate(&v->zlib, v->z, z_len, v->c, sizeof v->c, &c_len);
+#endif
         if (st != TESS_OK)
             return st;
         out->compressed = true;
@@ -106,7 +112,14 @@ static tess_status check(tess_verifier *v, const char *text, size_t len,
         !tess_bundle_find_issuer(trust, msg.hdr.kid.ptr, &out->issuer))
         return TESS_ERR_UNKNOWN_ISSUER;
     out->has_issuer = true;
-    if ((st = tess_cose_sign1_verify(&msg, out->issuer.pk, v->tbs, sizeof v->tbs)) != TESS_OK)
+#ifdef TESS_SMALL_INFLATE
+    uint8_t *tbs = out->compressed ? v->z : v->c;
+    size_t tbs_cap = out->compressed ? sizeof v->z : sizeof v->c;
+#else
+    uint8_t *tbs = v->tbs;
+    size_t tbs_cap = sizeof v->tbs;
+#endif
+    if ((st = tess_cose_sign1_verify(&msg, out->issuer.pk, tbs, tbs_cap)) != TESS_OK)
         return st;
     return judge(&msg, strict, trust, &out->issuer, out->judged_at, clock->skew, out);
 }

@@ -36,10 +36,7 @@ tess_status tess_inflate(tess_inflate_arena *arena, const uint8_t *in, size_t n,
         return TESS_ERR_TOO_LARGE;
     if (cap > TESS_INFLATE_WINDOW)
         return TESS_ERR_ARG;
-    /* The zlib header (RFC 1950) by hand, as zlib checks it: deflate, a
-     * window of at most 32 KB, the check bits, no preset dictionary. */
-    if (n < 2 || (in[0] & 0x0Fu) != 8 || (in[0] >> 4) > 7 || ((in[0] << 8) | in[1]) % 31 != 0 ||
-        (in[1] & 0x20u) != 0)
+    if (!tess_zlib_header_ok(in, n))
         return TESS_ERR_BAD_COMPRESSION;
     arena->used = 0;
     z_stream s;

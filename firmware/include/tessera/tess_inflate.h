@@ -49,4 +49,20 @@ TESS_MUST_USE tess_status tess_inflate(tess_inflate_arena *arena,
                                        uint8_t *out, size_t cap,
                                        size_t *out_len);
 
+/* The same contract and the same answer for every input, without zlib
+ * (firmware/src/inflate_small.c): no arena, about 1.2 KB of stack. The
+ * door reader (TESS_SMALL_INFLATE) inflates with it, where zlib's 7 KB
+ * state does not fit beside FORMAT.md's limits in 16 KiB of RAM;
+ * tests/unit/test_inflate_diff.c and fuzz_inflate_diff compare the two. */
+TESS_MUST_USE tess_status tess_inflate_small(const uint8_t *in, size_t n, uint8_t *out,
+                                             size_t cap, size_t *out_len);
+
+/* The zlib header (RFC 1950) as zlib checks it: deflate, a window of at
+ * most 32 KB, the check bits, no preset dictionary. */
+static inline bool tess_zlib_header_ok(const uint8_t *in, size_t n)
+{
+    return n >= 2 && (in[0] & 0x0Fu) == 8 && (in[0] >> 4) <= 7 &&
+           ((unsigned)in[0] << 8 | in[1]) % 31u == 0 && (in[1] & 0x20u) == 0;
+}
+
 #endif

@@ -30,7 +30,7 @@
  * stack, zlib's and libsodium's included (tests/unit/test_alloc.c
  * measures both, and counts zero heap allocations). One verifier serves
  * one verification at a time. board/cortex-m builds the door reader with
- * lower TESS_MAX_Z and TESS_MAX_C: 9.7 KB there.
+ * TESS_SMALL_INFLATE (below): 8.4 KB there, FORMAT.md's limits kept.
  */
 #ifndef TESS_VERIFY_H
 #define TESS_VERIFY_H
@@ -40,6 +40,7 @@
 #include "tess_cred.h"
 #include "tess_inflate.h"
 
+#ifndef TESS_SMALL_INFLATE
 typedef struct {
     uint8_t z[TESS_MAX_Z];
     uint8_t c[TESS_MAX_C];
@@ -49,6 +50,25 @@ typedef struct {
         uint8_t tbs[TESS_MAX_C + TESS_COSE_TBS_OVERHEAD];
     };
 } tess_verifier;
+#else
+/* The door reader's profile (board/cortex-m): inflated by
+ * tess_inflate_small, which needs no arena, and with no byte spent twice.
+ * z holds Z, and may first hold the text itself (tess_verify decodes
+ * Base45 in place, front to back, when text lies in z: the door reader
+ * reads its input line straight into it). Once C is out, the
+ * Sig_structure goes where C is not: into z for a compressed text (Z is
+ * spent), into c for one that was not (C is Z, in z, and c is unused). */
+#define TESS_Z_ROOM                                                                        \
+    (TESS_MAX_TEXT + 64u > TESS_MAX_C + TESS_COSE_TBS_OVERHEAD                             \
+         ? TESS_MAX_TEXT + 64u                                                             \
+         : TESS_MAX_C + TESS_COSE_TBS_OVERHEAD)
+_Static_assert(TESS_MAX_C >= TESS_MAX_Z + TESS_COSE_TBS_OVERHEAD,
+               "an uncompressed text's Sig_structure goes into c");
+typedef struct {
+    uint8_t z[TESS_Z_ROOM];
+    uint8_t c[TESS_MAX_C];
+} tess_verifier;
+#endif
 
 typedef struct {
     uint64_t now;     /* the caller's clock, seconds since the epoch */
