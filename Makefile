@@ -163,7 +163,7 @@ CROSS_PACKAGES := gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user \
                   $(addsuffix :arm64,$(CROSS_LIBS))
 # The core's tests, which CI runs under qemu-aarch64 (make cross-test-core).
 CROSS_CORE_TESTS := test_b45 test_cbor test_cose test_ed25519 test_verify test_bundle \
-                    test_bitflip test_alloc test_roundtrip
+                    test_bitflip test_alloc test_roundtrip test_inflate_diff
 
 .PHONY: deps-cross cross-configure cross cross-test cross-test-core deb
 

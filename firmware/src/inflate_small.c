@@ -44,6 +44,7 @@ typedef struct {
 typedef struct {
     uint16_t count[MAX_BITS + 1];
     uint16_t symbol[N_LITLEN];
+    unsigned n; /* symbols with a code */
 } huffman;
 
 /* Makes sure k (<= 24) bits are at hand; false when the input ends first.
@@ -94,6 +95,7 @@ static bool build(huffman *h, const uint8_t *lengths, unsigned n, bool strict_co
         if (lengths[i] > max)
             max = lengths[i];
     }
+    h->n = n - h->count[0];
     h->count[0] = 0;
     if (max == 0)
         return !strict_complete;
@@ -116,7 +118,10 @@ static bool build(huffman *h, const uint8_t *lengths, unsigned n, bool strict_co
 }
 
 /* The next symbol of code h: 0 and up, -1 for a code h does not have
- * (an incomplete or empty code), -2 when the input ends first. */
+ * (an incomplete or empty code), -2 when the input ends first. A code
+ * that is not there is known as soon as every symbol's code is passed, as
+ * zlib knows it (after one bit for an empty or one-symbol code): reading
+ * on could meet the input's end and say "cut short" instead. */
 static int decode(bitstream *s, const huffman *h)
 {
     unsigned code = 0, first = 0, index = 0;
@@ -128,6 +133,8 @@ static int decode(bitstream *s, const huffman *h)
         if (code - first < count)
             return h->symbol[index + (code - first)];
         index += count;
+        if (index == h->n)
+            return -1;
         first = (first + count) << 1;
         code <<= 1;
     }

@@ -34,10 +34,10 @@ static char root_dir[512];
 static const char *const subs[] = {"verify", "bundle", "cbor", "b45", "inflate", "cose",
                                    "claims", "claims_signed", "root", "install", "config",
                                    "scan", "roundtrip", "template", "csv", "role", "esco",
-                                   "access"};
+                                   "access", "inflate_diff"};
 enum { S_VERIFY, S_BUNDLE, S_CBOR, S_B45, S_INFLATE, S_COSE, S_CLAIMS, S_CLAIMS_SIGNED,
        S_ROOT, S_INSTALL, S_CONFIG, S_SCAN, S_ROUNDTRIP, S_TEMPLATE, S_CSV, S_ROLE, S_ESCO,
-       S_ACCESS, N_SUBS };
+       S_ACCESS, S_INFLATE_DIFF, N_SUBS };
 static size_t n_written[N_SUBS];
 
 static _Noreturn void fail(const char *what)
@@ -73,6 +73,9 @@ static void put(int sub, const char *name, const void *p, size_t n)
         exit(1);
     }
     n_written[sub]++;
+    /* inflate_diff: the same streams, for the two inflaters to agree on. */
+    if (sub == S_INFLATE)
+        put(S_INFLATE_DIFF, name, p, n);
 }
 
 static void put_text(const char *name, const char *text)
