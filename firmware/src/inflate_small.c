@@ -362,18 +362,15 @@ tess_status tess_inflate_small(const uint8_t *in, size_t n, uint8_t *out, size_t
                                size_t *out_len)
 {
     *out_len = 0;
-    if (n > UINT32_MAX || cap > UINT32_MAX)
-        return TESS_ERR_TOO_LARGE;
-    if (cap > TESS_INFLATE_WINDOW)
-        return TESS_ERR_ARG;
-    if (!tess_zlib_header_ok(in, n))
-        return TESS_ERR_BAD_COMPRESSION;
+    tess_status st = tess_inflate_start(in, n, cap);
+    if (st != TESS_OK)
+        return st;
     bitstream s = {in, n, 2, 0, 0, out, cap, 0, false};
     uint32_t last, type;
     do {
         if (!read_bits(&s, 1, &last) || !read_bits(&s, 2, &type))
             return broken();
-        tess_status st = type == 0   ? stored(&s)
+        st = type == 0   ? stored(&s)
                          : type == 1 ? fixed(&s)
                          : type == 2 ? dynamic(&s)
                                      : broken();

@@ -32,12 +32,9 @@ tess_status tess_inflate(tess_inflate_arena *arena, const uint8_t *in, size_t n,
                          uint8_t *out, size_t cap, size_t *out_len)
 {
     *out_len = 0;
-    if (n > UINT32_MAX || cap > UINT32_MAX)
-        return TESS_ERR_TOO_LARGE;
-    if (cap > TESS_INFLATE_WINDOW)
-        return TESS_ERR_ARG;
-    if (!tess_zlib_header_ok(in, n))
-        return TESS_ERR_BAD_COMPRESSION;
+    tess_status st = tess_inflate_start(in, n, cap);
+    if (st != TESS_OK)
+        return st;
     arena->used = 0;
     z_stream s;
     memset(&s, 0, sizeof s);
@@ -56,7 +53,7 @@ tess_status tess_inflate(tess_inflate_arena *arena, const uint8_t *in, size_t n,
     s.avail_out = (uInt)cap;
     uint8_t probe;
     bool probing = false;
-    tess_status st = TESS_ERR_BAD_COMPRESSION;
+    st = TESS_ERR_BAD_COMPRESSION;
     /* Block by block, so that we stop exactly at the end of the last one
      * and can see the bits that pad its final byte. */
     for (;;) {

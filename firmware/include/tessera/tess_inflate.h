@@ -57,12 +57,18 @@ TESS_MUST_USE tess_status tess_inflate(tess_inflate_arena *arena,
 TESS_MUST_USE tess_status tess_inflate_small(const uint8_t *in, size_t n, uint8_t *out,
                                              size_t cap, size_t *out_len);
 
-/* The zlib header (RFC 1950) as zlib checks it: deflate, a window of at
- * most 32 KB, the check bits, no preset dictionary. */
-static inline bool tess_zlib_header_ok(const uint8_t *in, size_t n)
+/* What both inflates check first, in the contract's order: the sizes, the
+ * cap, and the zlib header (RFC 1950) as zlib checks it (deflate, a window
+ * of at most 32 KB, the check bits, no preset dictionary). */
+static inline tess_status tess_inflate_start(const uint8_t *in, size_t n, size_t cap)
 {
-    return n >= 2 && (in[0] & 0x0Fu) == 8 && (in[0] >> 4) <= 7 &&
-           ((unsigned)in[0] << 8 | in[1]) % 31u == 0 && (in[1] & 0x20u) == 0;
+    if (n > UINT32_MAX || cap > UINT32_MAX)
+        return TESS_ERR_TOO_LARGE;
+    if (cap > TESS_INFLATE_WINDOW)
+        return TESS_ERR_ARG;
+    bool header = n >= 2 && (in[0] & 0x0Fu) == 8 && (in[0] >> 4) <= 7 &&
+                  ((unsigned)in[0] << 8 | in[1]) % 31u == 0 && (in[1] & 0x20u) == 0;
+    return header ? TESS_OK : TESS_ERR_BAD_COMPRESSION;
 }
 
 #endif
