@@ -263,6 +263,11 @@ static int parse_options(kiosk *k, int argc, char **argv)
               stderr);
         return EXIT_USAGE;
     }
+    if (k->virtual_clock && !k->run_ms && !k->exit_when_done) {
+        /* it never sleeps: without an end it would spin a core for ever */
+        fputs("tessera-kiosk: --virtual-clock needs --run-ms or --exit-when-done\n", stderr);
+        return EXIT_USAGE;
+    }
     return 0;
 }
 
