@@ -78,6 +78,7 @@ struct frame_source {
     unsigned n_bufs;
     bool streaming;
     int wait_ms;            /* the most frame_next waits for a frame */
+    char why[300];          /* why the camera was last lost (frame_why) */
     uint64_t last_frame_us; /* when the camera last gave one (or started) */
 };
 
@@ -464,12 +465,22 @@ static bool v4l2_start(frame_source *s, char *err, size_t cap)
     return true;
 }
 
+/* FRAME_LOST, with why (what failed, and errno's words when with_errno). */
+static frame_result lost(frame_source *s, const char *what, bool with_errno)
+{
+    if (with_errno)
+        snprintf(s->why, sizeof s->why, "%s: %s: %s", s->path, what, strerror(errno));
+    else
+        snprintf(s->why, sizeof s->why, "%s: %s", s->path, what);
+    return FRAME_LOST;
+}
+
 /* Waits up to s->wait_ms for a frame. No frame for FRAME_STALL_MS since
  * the last one (or since streaming started) is a stall: FRAME_LOST. */
 static frame_result v4l2_frame(frame_source *s, grey_frame *f)
 {
     if (s->fd < 0)
-        return FRAME_LOST;
+        return lost(s, "not open", false);
     fd_set fds;
     FD_ZERO(&fds);
     FD_SET(s->fd, &fds);
@@ -478,19 +489,22 @@ static frame_result v4l2_frame(frame_source *s, grey_frame *f)
     if (r == -1 && errno == EINTR)
         return FRAME_AGAIN;
     if (r < 0)
-        return FRAME_LOST; /* the descriptor is gone */
+        return lost(s, "select", true); /* the descriptor is gone */
     /* the stall clock runs from the last frame dequeued, not from the
      * last wake-up: a device that keeps waking select with nothing to
      * dequeue is a stalled one too */
     bool stalled = now_us() - s->last_frame_us >= (uint64_t)FRAME_STALL_MS * 1000u;
     if (r == 0)
-        return stalled ? FRAME_LOST : FRAME_AGAIN;
+        return stalled ? lost(s, "no frame for 2 s", false) : FRAME_AGAIN;
     struct v4l2_buffer b;
     memset(&b, 0, sizeof b);
     b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     b.memory = V4L2_MEMORY_MMAP;
-    if (xioctl(s->fd, VIDIOC_DQBUF, &b) != 0)
-        return errno == EAGAIN && !stalled ? FRAME_AGAIN : FRAME_LOST; /* ENODEV: unplugged */
+    if (xioctl(s->fd, VIDIOC_DQBUF, &b) != 0) {
+        if (errno == EAGAIN)
+            return stalled ? lost(s, "no frame for 2 s", false) : FRAME_AGAIN;
+        return lost(s, "taking a frame", true); /* ENODEV: unplugged */
+    }
     s->last_frame_us = now_us();
     if (b.index >= s->n_bufs) {
         xioctl(s->fd, VIDIOC_QBUF, &b);
@@ -518,7 +532,7 @@ static frame_result v4l2_frame(frame_source *s, grey_frame *f)
     }
     uint64_t t = (uint64_t)b.timestamp.tv_sec * 1000000u + (uint64_t)b.timestamp.tv_usec;
     if (xioctl(s->fd, VIDIOC_QBUF, &b) != 0)
-        res = FRAME_LOST;
+        res = lost(s, "giving a buffer back", true);
     if (res != FRAME_OK)
         return res;
     f->width = s->w;
@@ -629,8 +643,7 @@ frame_result frame_next(frame_source *s, grey_frame *f)
         if (s->fd < 0) {
             /* Lost before: reopen it (the camera plugged back in, or the
              * driver back from a stall); until then, lost it stays. */
-            char err[256];
-            if (!v4l2_start(s, err, sizeof err)) {
+            if (!v4l2_start(s, s->why, sizeof s->why)) {
                 v4l2_stop(s);
                 return FRAME_LOST;
             }
@@ -642,6 +655,11 @@ frame_result frame_next(frame_source *s, grey_frame *f)
     }
     }
     return FRAME_END;
+}
+
+const char *frame_why(const frame_source *s)
+{
+    return s ? s->why : "";
 }
 
 void frame_set_wait(frame_source *s, int wait_ms)

@@ -44,6 +44,9 @@ frame_result frame_next(frame_source *s, grey_frame *f);
  * 2 s is FRAME_LOST whatever the wait. A loop that must keep drawing waits
  * a few ms at a time. Files and folders never wait. */
 void frame_set_wait(frame_source *s, int wait_ms);
+/* Why a camera's last FRAME_LOST came ("/dev/video0: taking a frame: No
+ * such device", "...: Permission denied" from a reopen); "" before any. */
+const char *frame_why(const frame_source *s);
 void frame_close(frame_source *s);
 
 /* Decoders for a buffer in memory (tests, cameras): a new grey image the

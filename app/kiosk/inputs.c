@@ -270,13 +270,24 @@ static void scan_camera_frame(kiosk *k, const grey_frame *f)
     memset(&res, 0, sizeof res);
 }
 
+/* Lost or back. Each new reason while lost goes to the log once (the
+ * journal, on a Pi): "No such device" when it was unplugged, then
+ * "Permission denied" tells staff that it is back but not the kiosk's. */
 static void set_camera_lost(kiosk *k, bool lost)
 {
+    const char *why = lost ? frame_why(k->camera) : "";
+    if (lost && strcmp(why, k->camera_why) != 0) {
+        fprintf(stderr, "tessera-kiosk: the camera is not available (%s); trying again\n",
+                why[0] ? why : "no reason given");
+        snprintf(k->camera_why, sizeof k->camera_why, "%s", why);
+    }
+    if (!lost && k->camera_lost)
+        fputs("tessera-kiosk: the camera is back\n", stderr);
+    if (!lost)
+        k->camera_why[0] = '\0';
     if (lost == k->camera_lost)
         return;
     k->camera_lost = lost;
-    if (lost)
-        fputs("tessera-kiosk: the camera is not available; trying again\n", stderr);
     if (k->screen == SCREEN_IDLE)
         k->dirty = true;
 }

@@ -169,6 +169,7 @@ typedef struct kiosk {
     const char *camera_path, *camera_frames;
     frame_source *camera;        /* NULL: not open (tried again) */
     bool camera_lost;            /* said on the idle screen */
+    char camera_why[300];        /* the reason last logged while lost */
     int scan_w, scan_h;          /* the frame size the scanner's roi is for */
     uint8_t *preview;            /* the latest frame, grey, preview_w wide */
     size_t preview_cap;

@@ -612,13 +612,16 @@ static void test_unplug(void **state)
     frame_set_wait(s, 10);
     assert_true(deliver_yuyv(1));
     expect_yuyv(s, 1);
+    assert_string_equal(frame_why(s), "");
     assert_true(deliver_yuyv(2)); /* pending when the cable is pulled */
     cam.present = false;
     expect_result(s, FRAME_LOST); /* DQBUF: ENODEV */
+    assert_string_equal(frame_why(s), FAKE_PATH ": taking a frame: No such device");
     assert_balanced();
     for (unsigned i = 1; i <= 3; i++) {
         unsigned tries = cam.open_tries;
         expect_result(s, FRAME_LOST); /* open: ENOENT */
+        assert_string_equal(frame_why(s), FAKE_PATH ": No such file or directory");
         assert_int_equal(cam.open_tries, tries + 1);
         assert_balanced();
     }
@@ -659,6 +662,7 @@ static void test_stall(void **state)
     print_message("stall: %u x FRAME_AGAIN, then %d after %llu ms\n", again, (int)r,
                   (unsigned long long)lost_ms);
     assert_int_equal(r, FRAME_LOST);
+    assert_string_equal(frame_why(s), FAKE_PATH ": no frame for 2 s");
     assert_true(lost_ms >= 2000);
     assert_true(lost_ms < limit);
     assert_true(again >= 10); /* the short wait was kept: the loop could draw */
@@ -688,6 +692,7 @@ static void test_stall(void **state)
     disarm();
     lost_ms = now_ms() - t0;
     assert_int_equal(r, FRAME_LOST);
+    assert_string_equal(frame_why(s), FAKE_PATH ": no frame for 2 s");
     assert_true(lost_ms >= 2000);
     assert_true(again >= 10);
     assert_balanced();
