@@ -6,7 +6,8 @@
 #   share/locale/LANG/LC_MESSAGES/tessera-kiosk.mo (the kiosk reads the
 #     build folder's while it exists, else these; the unit also sets
 #     TESSERA_LOCALEDIR to them)
-#   share/tessera/templates/*.tmpl, share/man/man{1,8}/*.gz
+#   share/tessera/templates/*.tmpl, share/tessera/esco/skills.tsv,
+#   share/tessera/roles/ (example roles and access list), share/man/man{1,8}/*.gz
 #   /etc/tessera/kiosk.conf (tessera-kiosk --print-config), /etc/default/tessera-kiosk
 #   /lib/systemd/system/tessera-kiosk.service, tessera-provision@.service
 #   /lib/udev/rules.d/60-tessera.rules
@@ -45,6 +46,14 @@ if(TARGET tess_kiosk_locale)
   install(DIRECTORY ${CMAKE_BINARY_DIR}/locale/ DESTINATION share/locale
           FILES_MATCHING PATTERN "tessera-kiosk.mo")
 endif()
+
+# The ESCO skills table (skill names on the details and booth screens) and
+# the example booth roles and door access list: the kiosk's defaults when
+# its settings name none (app/kiosk/match_mode.c).
+install(FILES ${CMAKE_SOURCE_DIR}/assets/esco/skills.tsv DESTINATION share/tessera/esco)
+file(GLOB tess_roles ${CMAKE_SOURCE_DIR}/assets/roles/*.role
+     ${CMAKE_SOURCE_DIR}/assets/roles/*.access ${CMAKE_SOURCE_DIR}/assets/roles/README.md)
+install(FILES ${tess_roles} DESTINATION share/tessera/roles)
 
 file(GLOB tess_templates ${CMAKE_SOURCE_DIR}/assets/templates/*.tmpl)
 if(tess_templates)

@@ -659,7 +659,7 @@ static void draw_details(kiosk_gfx *g, const kiosk *k)
     size_t used = 0;
     for (size_t i = 0; i < s->n_skills && used < sizeof skills; i++) {
         int wrote = snprintf(skills + used, sizeof skills - used, "%s%s", i ? ", " : "",
-                             s->skills[i]);
+                             match_mode_skill_name(k, s->skills[i]));
         if (wrote < 0)
             break;
         used += (size_t)wrote;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "esco.h"
 #include "i18n.h"
@@ -14,8 +15,12 @@
 #include "typing.h"
 #include "ui.h"
 
+/* The skills table, the templates and the example roles: the source
+ * tree's while it is there (a kiosk run from its build folder), else where
+ * the package installs them. */
+#define TESS_INSTALLED_ASSETS "/usr/share/tessera"
 #ifndef TESS_ASSETS_DIR
-#define TESS_ASSETS_DIR "/usr/share/tessera"
+#define TESS_ASSETS_DIR TESS_INSTALLED_ASSETS
 #endif
 
 /* memset through a volatile pointer: a wipe the compiler cannot drop. */
@@ -49,8 +54,19 @@ static const char *assets_path(const char *setting, const char *rel, char *buf, 
 {
     if (setting[0])
         return setting;
+    struct stat st;
     snprintf(buf, cap, "%s/%s", TESS_ASSETS_DIR, rel);
+    if (stat(buf, &st) != 0)
+        snprintf(buf, cap, "%s/%s", TESS_INSTALLED_ASSETS, rel);
     return buf;
+}
+
+const char *match_mode_skill_name(const kiosk *k, const char *code)
+{
+    const kiosk_match *m = k->match;
+    const char *label =
+        m && m->have_esco ? esco_lookup(&m->esco, code, i18n_code(k->lang)) : NULL;
+    return label ? label : code;
 }
 
 bool match_mode_open(kiosk *k)

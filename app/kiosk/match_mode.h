@@ -52,6 +52,10 @@ uint32_t match_mode_due_in(const struct kiosk *k, uint32_t now_ms);
 /* Keys and taps on the match screens; true when taken. */
 bool match_mode_event(struct kiosk *k, const SDL_Event *e, uint32_t now_ms);
 void match_mode_draw(struct kiosk_gfx *g, const struct kiosk *k);
+/* A skill code's name in the kiosk's language from the skills table (in
+ * every mode: the details screen shows skills by name too), else the
+ * code itself. */
+const char *match_mode_skill_name(const struct kiosk *k, const char *code);
 /* The details screen's lines of pathways ("2 of 3 toward ..."). */
 int match_mode_draw_badge_pathways(struct kiosk_gfx *g, const struct kiosk *k, int x, int y,
                                    int w);
