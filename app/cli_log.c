@@ -24,6 +24,30 @@ static tess_store *open_store(const args *a, const char *state, const char *kios
     return s;
 }
 
+/* A command whose only option is --state DIR: the store it names, or NULL
+ * with *rc the exit code (a usage error, or a store that cannot open). */
+static tess_store *open_state_only(args *a, const char *what, int *rc)
+{
+    const char *state = NULL;
+    bool bad = false;
+    *rc = EXIT_USAGE;
+    while (a->i < a->argc && !bad) {
+        if (arg_opt(a, "--state", &state, &bad))
+            continue;
+        if (!bad) {
+            *rc = usage_error(a, "%s: unexpected '%s'", what, a->argv[a->i]);
+            return NULL;
+        }
+    }
+    if (bad)
+        return NULL;
+    if (!state) {
+        *rc = usage_error(a, "%s: --state DIR is required", what);
+        return NULL;
+    }
+    return open_store(a, state, NULL);
+}
+
 static int store_error(const args *a, tess_store *s, int code)
 {
     fprintf(stderr, "tessera %s: %s\n", a->cmd, tess_store_error(s));
@@ -149,21 +173,10 @@ static int log_merge(args *a)
 
 static int log_check(args *a)
 {
-    const char *state = NULL;
-    bool bad = false;
-    while (a->i < a->argc && !bad) {
-        if (arg_opt(a, "--state", &state, &bad))
-            continue;
-        if (!bad)
-            return usage_error(a, "log check: unexpected '%s'", a->argv[a->i]);
-    }
-    if (bad)
-        return EXIT_USAGE;
-    if (!state)
-        return usage_error(a, "log check: --state DIR is required");
-    tess_store *s = open_store(a, state, NULL);
+    int rc;
+    tess_store *s = open_state_only(a, "log check", &rc);
     if (!s)
-        return EXIT_USAGE;
+        return rc;
     tess_check_report r;
     if (tess_store_check(s, &r) != TESS_STORE_OK)
         return store_error(a, s, EXIT_USAGE);
@@ -414,21 +427,10 @@ static bool list_one(const tess_event *ev, void *ctx)
 
 static int event_list(args *a)
 {
-    const char *state = NULL;
-    bool bad = false;
-    while (a->i < a->argc && !bad) {
-        if (arg_opt(a, "--state", &state, &bad))
-            continue;
-        if (!bad)
-            return usage_error(a, "event list: unexpected '%s'", a->argv[a->i]);
-    }
-    if (bad)
-        return EXIT_USAGE;
-    if (!state)
-        return usage_error(a, "event list: --state DIR is required");
-    tess_store *s = open_store(a, state, NULL);
+    int rc;
+    tess_store *s = open_state_only(a, "event list", &rc);
     if (!s)
-        return EXIT_USAGE;
+        return rc;
     if (tess_store_event_list(s, list_one, NULL) != TESS_STORE_OK)
         return store_error(a, s, EXIT_USAGE);
     tess_store_close(s);
