@@ -833,15 +833,21 @@ static void test_not_provisioned(void **st)
     put_file("np.txt", valid);
     int f = slowdown();
     char sh[1400];
+    /* The folders first (a "&" would put them in the background too, and
+     * a kiosk started before them finds no state); then the kiosk in the
+     * background, the install once its first screen is out (or it is
+     * gone: nothing is left looping behind a dead kiosk), and the
+     * kiosk's own exit code. */
     snprintf(sh, sizeof sh,
-             "rm -rf state-np shots-np && mkdir state-np shots-np && "
-             "(while [ -z \"$(ls shots-np)\" ]; do sleep 0.1; done; "
-             "'%s' bundle install --root root.cbor --state state-np b.tb1 >/dev/null) & "
+             "rm -rf state-np shots-np && mkdir state-np shots-np || exit 1; "
              "SDL_VIDEODRIVER=dummy SDL_RENDER_DRIVER=software SDL_AUDIODRIVER=dummy "
              "'%s' --state state-np --texts np.txt --pace %d --run-ms %d "
-             "--screenshot-dir shots-np --at 2026-06-01 --window --width 640 --height 400; "
-             "wait",
-             tessera_bin, kiosk_bin, 3500 * f, 5000 * f);
+             "--screenshot-dir shots-np --at 2026-06-01 --window --width 640 --height 400 & "
+             "k=$!; "
+             "while [ -z \"$(ls shots-np)\" ] && kill -0 $k 2>/dev/null; do sleep 0.1; done; "
+             "'%s' bundle install --root root.cbor --state state-np b.tb1 >/dev/null; "
+             "wait $k",
+             kiosk_bin, 3500 * f, 5000 * f, tessera_bin);
     const char *argv[] = {"/bin/sh", "-c", sh, NULL};
     result r;
     run(&r, argv);
