@@ -71,6 +71,25 @@ void kh_run(const char *dir, result *r, const char *const *argv)
     r->code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+void kh_make_dir(char *dir, size_t cap, const char *name)
+{
+    assert_true((size_t)snprintf(dir, cap, "/tmp/%s-XXXXXX", name) < cap);
+    assert_non_null(mkdtemp(dir));
+    setenv("SDL_VIDEODRIVER", "dummy", 0);
+    setenv("SDL_RENDER_DRIVER", "software", 0);
+    setenv("SDL_AUDIODRIVER", "dummy", 0);
+}
+
+void kh_remove_dir(const char *dir)
+{
+    if (getenv("TESS_KEEP"))
+        return;
+    result r;
+    const char *argv[] = {"/bin/rm", "-rf", dir, NULL};
+    kh_run("/", &r, argv);
+    free(r.out);
+}
+
 void kh_put_file(const char *dir, const char *name, const char *text)
 {
     char path[512];

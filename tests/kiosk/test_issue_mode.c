@@ -145,11 +145,7 @@ static void make_world(void)
 static int setup(void **st)
 {
     (void)st;
-    snprintf(dir, sizeof dir, "/tmp/tess-issue-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
-    setenv("SDL_RENDER_DRIVER", "software", 0);
-    setenv("SDL_AUDIODRIVER", "dummy", 0);
+    kh_make_dir(dir, sizeof dir, "tess-issue");
     make_world();
     return 0;
 }
@@ -157,10 +153,7 @@ static int setup(void **st)
 static int teardown(void **st)
 {
     (void)st;
-    result r;
-    const char *argv[] = {"/bin/rm", "-rf", dir, NULL};
-    if (!getenv("TESS_KEEP"))
-        run(&r, argv), free(r.out);
+    kh_remove_dir(dir);
     return 0;
 }
 

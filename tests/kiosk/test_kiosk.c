@@ -115,21 +115,14 @@ static void make_world(void)
 
 static int setup(void **st)
 {
-    snprintf(dir, sizeof dir, "/tmp/tess-kiosk-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
-    setenv("SDL_RENDER_DRIVER", "software", 0);
-    setenv("SDL_AUDIODRIVER", "dummy", 0);
+    kh_make_dir(dir, sizeof dir, "tess-kiosk");
     make_world();
     return 0;
 }
 
 static int teardown(void **st)
 {
-    result r;
-    const char *argv[] = {"/bin/rm", "-rf", dir, NULL};
-    run(&r, argv);
-    free(r.out);
+    kh_remove_dir(dir);
     return 0;
 }
 
