@@ -51,30 +51,6 @@ static void put(const char *path, const void *p, size_t n)
     assert_int_equal(fclose(f), 0);
 }
 
-/* The world's bundle again as version v, signed by roots 0 and 1. */
-static size_t bundle_version(uint64_t v, uint8_t *out, size_t cap)
-{
-    static uint8_t payload[60000];
-    size_t payload_len, len;
-    tess_bundle_in in;
-    memset(&in, 0, sizeof in);
-    in.version = v;
-    in.issued_at = TK_NOW - 3600 + v;
-    in.expires = world->bundle_expires;
-    in.publisher = "Tessera test fleet";
-    in.issuers = world->issuers;
-    in.n_issuers = world->n_issuers;
-    assert_int_equal(tess_bundle_payload_encode(&in, payload, sizeof payload, &payload_len),
-                     TESS_OK);
-    uint8_t sks[2][64];
-    memcpy(sks[0], world->root[0].sk, 64);
-    memcpy(sks[1], world->root[1].sk, 64);
-    assert_int_equal(tess_bundle_sign(payload, payload_len, (const uint8_t(*)[64])sks, 2,
-                                      world->scratch, sizeof world->scratch, out, cap, &len),
-                     TESS_OK);
-    return len;
-}
-
 /* The state's entries, sorted, "name name ..." ("current" with its
  * target), to show that a failed install left nothing behind. */
 static int cmp_str(const void *a, const void *b)
@@ -192,7 +168,7 @@ static int setup(void **state)
     snprintf(v2_path, sizeof v2_path, "%s/v2.tb1", top);
     put(root_path, world->root_file, world->root_len);
     put(v1_path, world->bundle_file, world->bundle_len);
-    v2_len = bundle_version(2, v2_file, sizeof v2_file);
+    v2_len = tk_world_bundle_version(world, 2, v2_file, sizeof v2_file);
     put(v2_path, v2_file, v2_len);
     return 0;
 }

@@ -50,14 +50,14 @@ void tk_default_cred(tess_credential *cr)
     cr->skills[2] = sp("esco:a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d");
 }
 
-tess_status tk_world_rebundle(tk_world *w)
+size_t tk_world_bundle_version(tk_world *w, uint64_t v, uint8_t *out, size_t cap)
 {
     uint8_t payload[60000];
-    size_t payload_len;
+    size_t payload_len, len;
     tess_bundle_in in;
     memset(&in, 0, sizeof in);
-    in.version = 1;
-    in.issued_at = TK_NOW - 3600;
+    in.version = v;
+    in.issued_at = TK_NOW - 3600 + v - 1;
     in.expires = w->bundle_expires;
     in.publisher = "Tessera test fleet";
     in.issuers = w->issuers;
@@ -71,10 +71,15 @@ tess_status tk_world_rebundle(tk_world *w)
     memcpy(sks[0], w->root[0].sk, 64);
     memcpy(sks[1], w->root[1].sk, 64);
     st = tess_bundle_sign(payload, payload_len, (const uint8_t(*)[64])sks, 2, w->scratch,
-                          sizeof w->scratch, w->bundle_file, sizeof w->bundle_file,
-                          &w->bundle_len);
+                          sizeof w->scratch, out, cap, &len);
     if (st != TESS_OK)
         die("bundle sign", st);
+    return len;
+}
+
+tess_status tk_world_rebundle(tk_world *w)
+{
+    w->bundle_len = tk_world_bundle_version(w, 1, w->bundle_file, sizeof w->bundle_file);
     tess_span f = {w->bundle_file, w->bundle_len};
     return tess_bundle_open(f, &w->trust_root, w->issuer_at, 64, w->scratch, sizeof w->scratch,
                             &w->bundle);

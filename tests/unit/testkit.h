@@ -58,6 +58,11 @@ void tk_world_free(tk_world *w);
  * w->bundle_expires. Returns the status of tess_bundle_open. */
 tess_status tk_world_rebundle(tk_world *w);
 
+/* The world's bundle file as version v (issued v - 1 seconds after an
+ * hour before TK_NOW), signed by roots 0 and 1, into out; its length.
+ * Aborts on error. w->scratch is used. */
+size_t tk_world_bundle_version(tk_world *w, uint64_t v, uint8_t *out, size_t cap);
+
 /* Issues cr with key k into text (cap 8192). Aborts on error. */
 void tk_issue(const tess_credential *cr, const tk_key *k, char *text);
 
